@@ -1,0 +1,106 @@
+"""The domain core as one object: register, resolver, catalogue, search and Zuständigkeit.
+
+Shared by the CLI, the custom actions and the HTTP API. Loading reads the data once
+(~0.5 s); :func:`get_core` caches the loaded core per data/catalogue directory.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.catalogue import Catalogue, Service
+from bot.config import catalogue_dir, data_dir
+from bot.places import PlaceResolver, PlaceResult, Register
+from bot.responsibility import Office, Responsibility
+from bot.search import GOOD_MATCH, Hit, ServiceSearch
+
+
+def _read_word_list(path: Path) -> set[str]:
+    if not path.is_file():
+        return set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def load_places(ddir: Path, places_dir: Path) -> tuple[Register, PlaceResolver]:
+    """The register and a resolver with the curated aliases and common-word list."""
+    register = Register.load(ddir)
+    common = _read_word_list(places_dir / "common_words.txt")
+    return register, PlaceResolver(register, places_dir / "aliases.yml", common)
+
+
+@dataclass
+class Lookup:
+    """The answer to "which service, and who is responsible here?"."""
+
+    hits: list[Hit]
+    place: PlaceResult | None
+    office: Office | None
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+    def to_dict(self) -> dict:
+        place = None
+        if self.place is not None and self.place.in_bw is not None:
+            place = self.place.to_dict()
+        return {
+            "services": [h.to_dict() for h in self.hits],
+            "place": place,
+            "office": (
+                {"name": self.office.name, "kind": self.office.kind, "url": self.office.url}
+                if self.office else None
+            ),
+        }
+
+
+class Core:
+    """Everything the assistant knows, loaded from data files."""
+
+    def __init__(self, register: Register, resolver: PlaceResolver, catalogue: Catalogue,
+                 responsibility: Responsibility) -> None:
+        self.register = register
+        self.resolver = resolver
+        self.catalogue = catalogue
+        self.responsibility = responsibility
+        self.search_engine = ServiceSearch(catalogue)
+
+    @classmethod
+    def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> "Core":
+        ddir, cdir = data_dir(data), catalogue_dir(catalogue)
+        register, resolver = load_places(ddir, cdir.parent / "places")
+        responsibility = Responsibility.load(cdir / "responsibility.yml")
+        cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
+        return cls(register, resolver, cat, responsibility)
+
+    # -- the operations the CLI, actions and API share --------------------------------------------
+    def place(self, text: str) -> PlaceResult:
+        return self.resolver.resolve(text)
+
+    def search(self, text: str, limit: int = 5) -> list[Hit]:
+        return self.search_engine.search(text, limit)
+
+    def office(self, service: Service, place: PlaceResult) -> Office | None:
+        g = place.unique
+        if g is None:
+            return None
+        plz = next((p for p in g.plz if p in place.text), None)
+        return self.responsibility.office(service, g, plz)
+
+    def lookup(self, text: str, place_text: str | None = None, limit: int = 5) -> Lookup:
+        """Services for ``text``; the place from ``place_text`` or else from ``text`` itself."""
+        hits = [h for h in self.search(text, limit) if h.score >= GOOD_MATCH]
+        place = self.place(place_text) if place_text else self.place(text)
+        if place.in_bw is None and not place_text:
+            place = None
+        office = self.office(hits[0].service, place) if hits and place and place.in_bw else None
+        return Lookup(hits, place, office)
+
+
+@functools.lru_cache(maxsize=4)
+def get_core(data: str | None = None, catalogue: str | None = None) -> Core:
+    """The loaded core, cached (data is read once per process)."""
+    return Core.load(data, catalogue)

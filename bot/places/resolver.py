@@ -1,0 +1,246 @@
+"""Free text -> Gemeinde(n): names in sentences, PLZ, AGS, abbreviations, small typos.
+
+Places outside BW are recognised as such instead of being mapped to the nearest BW name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.places.register import Gemeinde, Register
+from bot.text import FuzzyIndex, fold
+
+PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
+#: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
+_FILLER = PLACE_PREPOSITIONS | {
+    "ich", "wir", "wohne", "wohnen", "lebe", "leben", "ziehe", "ziehen", "um", "komme", "kommen",
+    "bin", "sind", "der", "die", "das", "den", "dem", "mein", "meine", "plz", "postleitzahl",
+    "und", "jetzt", "neu", "nun", "es", "ist", "geht", "um", "bitte", "hier", "wohnhaft",
+}
+_CONNECTORS = (" am ", " an der ", " der ", " im ", " in ", " ob ", " bei ", " unter ", " vor dem ", " auf der ")
+_PLZ_RE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_AGS_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+MAX_NGRAM = 5
+
+
+@dataclass
+class PlaceResult:
+    """What a text says about the citizen's place.
+
+    ``in_bw`` is None when no place was recognised at all.
+    """
+
+    in_bw: bool | None
+    candidates: list[Gemeinde] = field(default_factory=list)
+    match: str = "none"  # ags | plz | name | alias | fuzzy | outside | none
+    land: str | None = None
+    outside_name: str | None = None
+    text: str = ""
+
+    @property
+    def unique(self) -> Gemeinde | None:
+        """The Gemeinde if exactly one candidate remains."""
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+    def to_dict(self) -> dict:
+        out: dict = {"in_bw": self.in_bw, "candidates": [g.to_dict() for g in self.candidates]}
+        out["match"] = self.match
+        if self.in_bw is False:
+            out["land"] = self.land
+            out["outside_name"] = self.outside_name
+        return out
+
+
+def _aliases(key: str) -> set[str]:
+    """Spelling variants of a folded name: heads before "am/im/an der", Sankt/St., Schwäb., Bad."""
+    out: set[str] = set()
+    padded = f" {key} "
+    for conn in _CONNECTORS:
+        if conn in padded[1:]:
+            head = padded.split(conn)[0].strip()
+            if len(head) >= 3:
+                out.add(head)
+    for word, short in (("sankt", "st"), ("schwaebisch", "schwaeb"), ("schwaebisch", "schw")):
+        for k in {key} | set(out):
+            if k.startswith(word + " "):
+                out.add(short + k[len(word):])
+            if word == "sankt" and k.startswith("st "):
+                out.add("sankt" + k[2:])
+    if key.startswith("bad ") and len(key) > 7:
+        out.add(key[4:])
+    return out - {key}
+
+
+class PlaceResolver:
+    """Resolves free text to BW Gemeinden using the register plus curated alias data."""
+
+    def __init__(self, register: Register, alias_file: Path | None = None, common_words: set[str] | None = None):
+        self.register = register
+        self.common_words = common_words or set()
+        self.primary: dict[str, list[Gemeinde]] = {}
+        self.alias: dict[str, list[Gemeinde]] = {}
+        for g in register.gemeinden:
+            keys = {fold(g.name.split(",")[0]), fold(g.name.split(",")[0].split("(")[0]), fold(g.short_name)}
+            for key in keys:
+                _add(self.primary, key, g)
+        for g in register.gemeinden:
+            base = fold(g.name.split(",")[0].split("(")[0])
+            for alias in _aliases(base):
+                if alias not in self.primary:
+                    _add(self.alias, alias, g)
+            raw = g.short_name.split("(")[0]
+            if "-" in raw:  # "Leinfelden-Echterdingen" is also called by either part
+                for part in raw.split("-"):
+                    key = fold(part)
+                    if len(key) >= 5 and key not in self.primary:
+                        _add(self.alias, key, g)
+        if alias_file and alias_file.is_file():
+            data = yaml.safe_load(alias_file.read_text(encoding="utf-8")) or {}
+            for alias, ags in (data.get("aliases") or {}).items():
+                g = register.by_ags(str(ags))
+                if g is not None:
+                    _add(self.alias, fold(str(alias)), g)
+        self.foreign: dict[str, list] = {}
+        for f in register.foreign:
+            key = fold(f.name)
+            self.foreign.setdefault(key, []).append(f)
+            for alias in _aliases(key):
+                self.foreign.setdefault(alias, []).append(f)
+        self._fuzzy: FuzzyIndex | None = None
+
+    # -- public -------------------------------------------------------------------------------
+    def resolve(self, text: str) -> PlaceResult:
+        """Find the place a citizen means. Never raises on odd input."""
+        text = (text or "").strip()
+        if not text:
+            return PlaceResult(None, text=text)
+        if (res := self._by_code(text)) is not None:
+            return res
+        words = fold(text).split()
+        # A message that is little more than a place ("wohne in Forst") may use names that are also
+        # common words; ``content`` is what remains without the filler words.
+        content = [w for w in words if w not in _FILLER]
+        standalone = 0 < len(content) <= 3
+        res = self._by_name(words, standalone)
+        if res is not None:
+            res.text = text
+            return res
+        res = self._outside(words, standalone)
+        if res is not None:
+            res.text = text
+            return res
+        res = self._fuzzy_match(words, standalone)
+        if res is not None:
+            res.text = text
+            return res
+        return PlaceResult(None, text=text)
+
+    # -- strategies ----------------------------------------------------------------------------
+    def _by_code(self, text: str) -> PlaceResult | None:
+        for ags in _AGS_RE.findall(text):
+            if (g := self.register.by_ags(ags)) is not None:
+                return PlaceResult(True, [g], "ags", text=text)
+            if (f := self.register.foreign_by_ags.get(ags)) is not None:
+                return PlaceResult(False, [], "outside", f.land, f.name, text=text)
+        for plz in _PLZ_RE.findall(text):
+            found = self.register.by_plz(plz)
+            if found:
+                named = self._by_name(fold(_PLZ_RE.sub(" ", text)).split(), False)
+                if named and (both := [g for g in found if g in named.candidates]):
+                    found = both
+                return PlaceResult(True, found, "plz", text=text)
+            if plz in self.register.foreign_plz:
+                return PlaceResult(False, [], "outside", self.register.foreign_plz[plz], plz, text=text)
+        return None
+
+    def _spans(self, words: list[str], table: dict[str, list], standalone: bool) -> list[tuple[int, int, str]]:
+        """Longest non-overlapping n-grams of ``words`` that are keys of ``table``."""
+        taken = [False] * len(words)
+        spans = []
+        for n in range(min(MAX_NGRAM, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                key = " ".join(words[i : i + n])
+                if key not in table:
+                    continue
+                after_prep = i > 0 and words[i - 1] in PLACE_PREPOSITIONS
+                only_name = standalone and [w for w in words if w not in _FILLER] == words[i : i + n]
+                if (key in self.common_words or len(key) <= 2) and not (only_name or after_prep):
+                    continue
+                spans.append((i, n, key))
+                for j in range(i, i + n):
+                    taken[j] = True
+        return spans
+
+    @staticmethod
+    def _pick(spans: list[tuple[int, int, str]], words: list[str]) -> tuple[int, int, str]:
+        """Several places named ("von Esslingen nach Fellbach"): the target after "nach/in" wins."""
+        spans.sort()
+        for i, n, key in reversed(spans):
+            if i > 0 and words[i - 1] in {"nach", "in", "im", "bei"}:
+                return i, n, key
+        return spans[-1]
+
+    def _by_name(self, words: list[str], standalone: bool) -> PlaceResult | None:
+        spans = self._spans(words, self.primary, standalone)
+        spans += [s for s in self._spans(words, self.alias, standalone) if not _overlaps(s, spans)]
+        if not spans:
+            return None
+        _, _, key = self._pick(spans, words)
+        if key in self.primary:
+            return PlaceResult(True, list(self.primary[key]), "name")
+        return PlaceResult(True, list(self.alias[key]), "alias")
+
+    def _outside(self, words: list[str], standalone: bool) -> PlaceResult | None:
+        content = [w for w in words if w not in _FILLER]
+        spans = [
+            s for s in self._spans(words, self.foreign, standalone)
+            if content == words[s[0] : s[0] + s[1]] or (s[0] > 0 and words[s[0] - 1] in PLACE_PREPOSITIONS)
+        ]
+        if not spans:
+            return None
+        _, _, key = self._pick(spans, words)
+        f = max(self.foreign[key], key=lambda p: p.einwohner)
+        return PlaceResult(False, [], "outside", f.land, f.name)
+
+    def _fuzzy_match(self, words: list[str], standalone: bool) -> PlaceResult | None:
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(
+                [k for k in (*self.primary, *self.alias) if len(k) >= 5 and k not in self.common_words]
+            )
+        starts = [i for i, w in enumerate(words) if w not in _FILLER] if standalone else [
+            i + 1 for i, w in enumerate(words[:-1]) if w in PLACE_PREPOSITIONS
+        ]
+        best: tuple[int, int, str] | None = None  # (distance, -length, key)
+        for i in starts:
+            for n in (3, 2, 1):
+                chunk = " ".join(words[i : i + n])
+                if len(words[i : i + n]) < n or len(chunk) < 5 or chunk in self.common_words:
+                    continue
+                for key, dist in self._fuzzy.lookup(chunk).items():
+                    cand = (dist, -len(key), key)
+                    if best is None or cand < best:
+                        best = cand
+        if best is None:
+            return None
+        key = best[2]
+        return PlaceResult(True, list(self.primary.get(key) or self.alias[key]), "fuzzy")
+
+
+def _add(table: dict[str, list[Gemeinde]], key: str, g: Gemeinde) -> None:
+    if key and g not in table.setdefault(key, []):
+        table[key].append(g)
+
+
+def _overlaps(span: tuple[int, int, str], others: list[tuple[int, int, str]]) -> bool:
+    i, n, _ = span
+    return any(i < j + m and j < i + n for j, m, _ in others)

@@ -1,0 +1,162 @@
+"""Free text -> ranked services. Lexical, robust to inflection, compounds, typos and word order.
+
+Each service is indexed by its name and synonyms ("phrases"). A phrase scores by how much of it
+(IDF-weighted) the query covers and how much of the query it explains. Query and phrase tokens
+match exactly, by a light German stem, as parts of compounds ("Hundesteuer" ~ "Hund", "Steuer")
+or within a small edit distance. Separable verbs are re-joined ("melde ... ab" -> "abmelde").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot.catalogue import Catalogue, Service
+from bot.text import FuzzyIndex, tokens
+
+#: Below this score the search says "no good match" rather than guessing.
+GOOD_MATCH = 0.5
+PARTICLES = ("an", "ab", "um", "aus", "ein", "zu", "nach", "ver")
+_SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "n", "s")
+STOPWORDS = frozenset(
+    """
+    a aber alle alles als also am an auch auf aus bei beim bin bis bitte bzw da dann das dass de dem
+    den denn der des dich die dies diese diesen dir doch dort du durch ein eine einem einen einer
+    eines er es etwas euch euer fuer gibt hab habe haben hallo hat hier ich ihm ihn ihr ihre im in
+    ist ja jetzt kann kannst koennen koennte man mein meine meinem meinen meiner mich mir mit moechte
+    moechten muss muessen nach nicht noch nun nur ob oder sein seine sich sie sind so soll sollte
+    ueber um und uns unser unsere vom von vor war was weil welche welcher welches wenn wer werden
+    wie wieder will wir wird wo woher wohin wollen zu zum zur brauche brauchen braucht benoetige
+    gerne gern guten tag morgen abend hi hey servus moin gruess gott danke bitte frage info infos
+    information informationen machen mache macht tun erledigen bekomme bekommen kriege kriegen
+    geht gehen muessen muesste haette hatte wurde worden einfach mal schon bald noch gleich
+    irgendwie genau eigentlich bei beim dafuer darf duerfen wegen ne nen ner nem i mi mr
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    """A light, consistent German stem: strips common inflection suffixes (min. 4 letters kept)."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _particle(word: str) -> str:
+    for p in ("aus", "ein", "an", "ab", "um"):
+        if word.startswith(p) and len(word) > len(p) + 3:
+            return p
+    return ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    service: Service
+    score: float
+    phrase: str
+
+    def to_dict(self) -> dict:
+        return {**self.service.summary(), "score": round(self.score, 3)}
+
+
+class ServiceSearch:
+    """Ranks catalogue services for a free-text message."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.phrases: list[tuple[Service, str, tuple[str, ...]]] = []
+        df: dict[str, set[str]] = {}
+        for service in catalogue.services:
+            texts = [service.name, *service.synonyms]
+            for text in dict.fromkeys(texts):
+                toks = tuple(dict.fromkeys(stem(t) for t in tokens(text) if t not in STOPWORDS))
+                if not toks:
+                    continue
+                self.phrases.append((service, text, toks))
+                for t in toks:
+                    df.setdefault(t, set()).add(service.id)
+        n = max(len(catalogue.services), 1)
+        self.idf = {t: math.log(1 + n / len(ids)) for t, ids in df.items()}
+        self.unknown_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        self.vocab = set(self.idf)
+        self.by_token: dict[str, list[int]] = {}
+        for i, (_, _, toks) in enumerate(self.phrases):
+            for t in toks:
+                self.by_token.setdefault(t, []).append(i)
+        self._fuzzy = FuzzyIndex([t for t in self.vocab if len(t) >= 5])
+
+    # -- query analysis --------------------------------------------------------------------------
+    def _query_tokens(self, text: str) -> list[str]:
+        raw = tokens(text)
+        out = [stem(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
+        present = [p for p in PARTICLES if p in raw]
+        for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
+            for t in raw:
+                joined = stem(p + t)
+                if t not in STOPWORDS and joined in self.vocab:
+                    out.append(joined)
+        return list(dict.fromkeys(t for t in out if len(t) >= 2))
+
+    def _pair_scores(self, qtoks: list[str]) -> dict[tuple[str, str], float]:
+        """Similarity of each query token to each related vocabulary token (0..1)."""
+        pairs: dict[tuple[str, str], float] = {}
+        for q in qtoks:
+            if q in self.vocab:
+                pairs[(q, q)] = 1.0
+            for v, dist in self._fuzzy.lookup(q).items() if len(q) >= 5 else ():
+                if dist and _particle(v) == _particle(q):
+                    pairs[(q, v)] = max(pairs.get((q, v), 0), 0.9 - 0.1 * (dist - 1))
+            if len(q) >= 4:
+                for v in self.vocab:
+                    if v == q or len(v) < 4:
+                        continue
+                    if v in q:  # query compound contains a phrase word: "hundesteuer" ⊃ "hund"
+                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.85 if len(v) >= 5 else 0.75)
+                    elif q in v:  # query word is part of a phrase compound: "ausweis" ⊂ "personalausweis"
+                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.45 + 0.45 * len(q) / len(v))
+        return pairs
+
+    # -- ranking ---------------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 5) -> list[Hit]:
+        """Services for ``text``, best first, each with a score in 0..1 (may be empty)."""
+        qtoks = self._query_tokens(text or "")
+        if not qtoks:
+            return []
+        pairs = self._pair_scores(qtoks)
+        candidates: set[int] = set()
+        for (_, v) in pairs:
+            candidates.update(self.by_token.get(v, ()))
+        q_idf = {q: self.idf.get(q, self.unknown_idf) for q in qtoks}
+        best: dict[str, Hit] = {}
+        for i in candidates:
+            service, phrase, ptoks = self.phrases[i]
+            score = self._score(qtoks, ptoks, pairs, q_idf)
+            if not service.curated:
+                score *= 0.95
+            old = best.get(service.id)
+            if old is None or score > old.score:
+                best[service.id] = Hit(service, score, phrase)
+        hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
+        return hits[:limit]
+
+    def _score(self, qtoks, ptoks, pairs, q_idf) -> float:
+        p_total = p_cov = 0.0
+        for p in ptoks:
+            s = max((pairs.get((q, p), 0.0) for q in qtoks), default=0.0)
+            # Several query words may together cover one compound phrase word ("Hund" + "Steuer").
+            parts = [q for q in qtoks if len(q) >= 3 and q in p]
+            if len(parts) > 1:
+                s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
+            p_total += self.idf[p]
+            p_cov += self.idf[p] * s
+        phrase_cov = p_cov / p_total if p_total else 0.0
+        q_total = sum(q_idf.values())
+        q_cov = sum(q_idf[q] * max((pairs.get((q, p), 0.0) for p in ptoks), default=0.0) for q in qtoks)
+        query_cov = q_cov / q_total if q_total else 0.0
+        return min(1.0, 0.7 * phrase_cov + 0.3 * query_cov)
+
+    def best(self, text: str) -> Hit | None:
+        """The top hit if it is a good match, else None ("no good match")."""
+        hits = self.search(text, limit=1)
+        return hits[0] if hits and hits[0].score >= GOOD_MATCH else None

@@ -1,0 +1,100 @@
+"""German text normalisation shared by place resolution and service search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, spell umlauts and ß out (ä→ae, ß→ss), drop other accents and punctuation.
+
+    "Überlingen", "UEBERLINGEN" and "Ueberlingen" all become "ueberlingen".
+    """
+    text = text.lower().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens."""
+    folded = fold(text)
+    return folded.split() if folded else []
+
+
+def osa_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+
+    Returns ``limit + 1`` as soon as the distance is known to exceed ``limit``.
+    """
+    if a == b:
+        return 0
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        row_min = cur[0]
+        for j in range(1, lb + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+            row_min = min(row_min, cur[j])
+        if row_min > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[lb] if prev[lb] <= limit else limit + 1
+
+
+def allowed_typos(word: str) -> int:
+    """How many edits a word of this length may contain and still count as the same word."""
+    n = len(word)
+    if n >= 8:
+        return 2
+    if n >= 5:
+        return 1
+    return 0
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """All strings reachable by deleting up to ``depth`` characters (SymSpell index keys)."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+class FuzzyIndex:
+    """Find indexed words within a small edit distance of a query word (SymSpell-style)."""
+
+    def __init__(self, words: set[str] | list[str]) -> None:
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in set(words):
+            for key in deletions(word, allowed_typos(word)):
+                self._by_deletion.setdefault(key, set()).add(word)
+
+    def lookup(self, word: str) -> dict[str, int]:
+        """Indexed words near ``word`` with their distance (0 = identical)."""
+        limit = allowed_typos(word)
+        found: dict[str, int] = {}
+        for key in deletions(word, limit):
+            for cand in self._by_deletion.get(key, ()):
+                if cand in found:
+                    continue
+                dist = osa_distance(word, cand, max(limit, allowed_typos(cand)))
+                if dist <= min(limit, allowed_typos(cand)) or dist == 0:
+                    found[cand] = dist
+        return found

@@ -1,0 +1,19 @@
+from bot.text import FuzzyIndex, fold, osa_distance
+
+
+def test_fold_spells_out_umlauts_and_drops_punctuation():
+    assert fold("Überlingen") == fold("UEBERLINGEN") == fold("Ueberlingen") == "ueberlingen"
+    assert fold("Schwäb. Gmünd") == "schwaeb gmuend"
+    assert fold("Straße") == "strasse"
+
+
+def test_osa_distance_counts_transpositions_as_one_edit():
+    assert osa_distance("stuttgart", "stutgart") == 1
+    assert osa_distance("stuttgart", "stuttagrt") == 1
+    assert osa_distance("ulm", "berlin") == 3  # capped at limit + 1
+
+
+def test_fuzzy_index_finds_words_within_the_allowed_distance():
+    index = FuzzyIndex(["stuttgart", "fellbach", "ulm"])
+    assert index.lookup("stutgart") == {"stuttgart": 1}
+    assert index.lookup("ulmm") == {}  # short words must match exactly
