@@ -192,7 +192,7 @@ class Catalogue:
         return self.by_id.get(service_id)
 
     @classmethod
-    def load(cls, catalogue_dir: Path, data_dir: Path, longtail: dict | None = None) -> "Catalogue":
+    def load(cls, catalogue_dir: Path, data_dir: Path, longtail: dict | None = None) -> Catalogue:
         """Read curated YAML files, then add the long tail of the shared service-bw list."""
         servicebw = load_servicebw_ids(data_dir)
         services: list[Service] = []

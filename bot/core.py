@@ -69,7 +69,7 @@ class Core:
         self.search_engine = ServiceSearch(catalogue)
 
     @classmethod
-    def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> "Core":
+    def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> Core:
         ddir, cdir = data_dir(data), catalogue_dir(catalogue)
         register, resolver = load_places(ddir, cdir.parent / "places")
         responsibility = Responsibility.load(cdir / "responsibility.yml")

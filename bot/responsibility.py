@@ -61,7 +61,7 @@ class Responsibility:
         self.longtail_meta = longtail_meta
 
     @classmethod
-    def load(cls, path: Path) -> "Responsibility":
+    def load(cls, path: Path) -> Responsibility:
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:

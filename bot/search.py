@@ -15,32 +15,32 @@ from bot.catalogue import Catalogue, Service
 from bot.text import FuzzyIndex, tokens
 
 #: Below this score the search says "no good match" rather than guessing.
-GOOD_MATCH = 0.5
+GOOD_MATCH = 0.45
+#: How much words found in a service's description or document list add to its score.
+CONTEXT_WEIGHT = 0.15
+#: Share of the score that comes from the best single phrase (the rest: how much of the query
+#: all of the service's phrases explain together).
+PHRASE_WEIGHT = 0.5
 PARTICLES = ("an", "ab", "um", "aus", "ein", "zu", "nach", "ver")
-_SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "n", "s")
+_SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "s")
 STOPWORDS = frozenset(
-    """
-    a aber alle alles als also am an auch auf aus bei beim bin bis bitte bzw da dann das dass de dem
-    den denn der des dich die dies diese diesen dir doch dort du durch ein eine einem einen einer
-    eines er es etwas euch euer fuer gibt hab habe haben hallo hat hier ich ihm ihn ihr ihre im in
-    ist ja jetzt kann kannst koennen koennte man mein meine meinem meinen meiner mich mir mit moechte
-    moechten muss muessen nach nicht noch nun nur ob oder sein seine sich sie sind so soll sollte
-    ueber um und uns unser unsere vom von vor war was weil welche welcher welches wenn wer werden
-    wie wieder will wir wird wo woher wohin wollen zu zum zur brauche brauchen braucht benoetige
-    gerne gern guten tag morgen abend hi hey servus moin gruess gott danke bitte frage info infos
-    information informationen machen mache macht tun erledigen bekomme bekommen kriege kriegen
-    geht gehen muessen muesste haette hatte wurde worden einfach mal schon bald noch gleich
-    irgendwie genau eigentlich bei beim dafuer darf duerfen wegen ne nen ner nem i mi mr
-    """.split()
+    ["a", "aber", "alle", "alles", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bitte", "bzw", "da", "dann", "das", "dass", "de", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese", "diesen", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "fuer", "gibt", "hab", "habe", "haben", "hallo", "hat", "hier", "ich", "ihm", "ihn", "ihr", "ihre", "im", "in", "ist", "ja", "jetzt", "kann", "kannst", "koennen", "koennte", "man", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "moechte", "moechten", "muss", "muessen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "ueber", "um", "und", "uns", "unser", "unsere", "vom", "von", "vor", "war", "was", "weil", "welche", "welcher", "welches", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "brauche", "brauchen", "braucht", "benoetige", "gerne", "gern", "guten", "tag", "morgen", "abend", "hi", "hey", "servus", "moin", "gruess", "gott", "danke", "bitte", "frage", "info", "infos", "information", "informationen", "machen", "mache", "macht", "tun", "erledigen", "bekomme", "bekommen", "kriege", "kriegen", "geht", "gehen", "muessen", "muesste", "haette", "hatte", "wurde", "worden", "einfach", "mal", "schon", "bald", "noch", "gleich", "irgendwie", "genau", "eigentlich", "bei", "beim", "dafuer", "darf", "duerfen", "wegen", "ne", "nen", "ner", "nem", "i", "mi", "mr"]
 )
 
 
 def stem(word: str) -> str:
     """A light, consistent German stem: strips common inflection suffixes (min. 4 letters kept)."""
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (5 if suffix == "ern" else 4):
+            if suffix == "s" and word[-2] in "siu":  # "Pass", "Ausweis", "Bus" keep their s
+                continue
             return word[: -len(suffix)]
     return word
+
+
+def _compound_part(part: str, whole: str) -> bool:
+    """True if ``part`` is the head or the tail of the compound ``whole`` ("hund" in "hundesteuer")."""
+    return len(whole) - len(part) >= 3 and (whole.startswith(part) or whole.endswith(part))
 
 
 def _particle(word: str) -> str:
@@ -78,13 +78,19 @@ class ServiceSearch:
                     df.setdefault(t, set()).add(service.id)
         n = max(len(catalogue.services), 1)
         self.idf = {t: math.log(1 + n / len(ids)) for t, ids in df.items()}
-        self.unknown_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        # Words the catalogue never uses weigh less than the median: they dilute, but do not sink, a match.
+        self.unknown_idf = 0.7 * sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
         self.vocab = set(self.idf)
         self.by_token: dict[str, list[int]] = {}
         for i, (_, _, toks) in enumerate(self.phrases):
             for t in toks:
                 self.by_token.setdefault(t, []).append(i)
         self._fuzzy = FuzzyIndex([t for t in self.vocab if len(t) >= 5])
+        # Descriptions and documents add evidence ("verstorben", "Ausland") but never match alone.
+        self.context: dict[str, set[str]] = {}
+        for service in catalogue.services:
+            words = tokens(" ".join([service.description, *service.documents, service.online_note]))
+            self.context[service.id] = {stem(t) for t in words if t not in STOPWORDS and len(t) >= 4}
 
     # -- query analysis --------------------------------------------------------------------------
     def _query_tokens(self, text: str) -> list[str]:
@@ -111,10 +117,10 @@ class ServiceSearch:
                 for v in self.vocab:
                     if v == q or len(v) < 4:
                         continue
-                    if v in q:  # query compound contains a phrase word: "hundesteuer" ⊃ "hund"
+                    if _compound_part(v, q):  # query compound contains a phrase word: "hundesteuer" ⊃ "hund"
                         pairs[(q, v)] = max(pairs.get((q, v), 0), 0.85 if len(v) >= 5 else 0.75)
-                    elif q in v:  # query word is part of a phrase compound: "ausweis" ⊂ "personalausweis"
-                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.45 + 0.45 * len(q) / len(v))
+                    elif _compound_part(q, v):  # query word is part of a phrase compound: "ausweis" ⊂ "personalausweis"
+                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.4 + 0.45 * len(q) / len(v))
         return pairs
 
     # -- ranking ---------------------------------------------------------------------------------
@@ -128,19 +134,36 @@ class ServiceSearch:
         for (_, v) in pairs:
             candidates.update(self.by_token.get(v, ()))
         q_idf = {q: self.idf.get(q, self.unknown_idf) for q in qtoks}
+        q_total = sum(q_idf.values())
         best: dict[str, Hit] = {}
+        explained: dict[str, dict[str, float]] = {}  # service id -> query token -> best match
         for i in candidates:
             service, phrase, ptoks = self.phrases[i]
-            score = self._score(qtoks, ptoks, pairs, q_idf)
-            if not service.curated:
-                score *= 0.95
+            expl = explained.setdefault(service.id, {})
+            for q in qtoks:
+                m = max((pairs.get((q, p), 0.0) for p in ptoks), default=0.0)
+                if m > expl.get(q, 0.0):
+                    expl[q] = m
+            score = self._phrase_cov(qtoks, ptoks, pairs)
             old = best.get(service.id)
             if old is None or score > old.score:
                 best[service.id] = Hit(service, score, phrase)
+        for sid, hit in list(best.items()):
+            service = hit.service
+            query_cov = sum(q_idf[q] * m for q, m in explained[sid].items()) / q_total
+            score = PHRASE_WEIGHT * hit.score + (1 - PHRASE_WEIGHT) * query_cov
+            context = self.context.get(sid)
+            if context:
+                extra = sum(q_idf[q] for q in qtoks if q in context and explained[sid].get(q, 0) < 0.5)
+                score += CONTEXT_WEIGHT * extra / q_total
+            if not service.curated:
+                score *= 0.95
+            best[sid] = Hit(service, min(score, 1.0), hit.phrase)
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
 
-    def _score(self, qtoks, ptoks, pairs, q_idf) -> float:
+    def _phrase_cov(self, qtoks, ptoks, pairs) -> float:
+        """How completely the query contains the phrase (IDF-weighted, 0..1)."""
         p_total = p_cov = 0.0
         for p in ptoks:
             s = max((pairs.get((q, p), 0.0) for q in qtoks), default=0.0)
@@ -150,11 +173,7 @@ class ServiceSearch:
                 s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
             p_total += self.idf[p]
             p_cov += self.idf[p] * s
-        phrase_cov = p_cov / p_total if p_total else 0.0
-        q_total = sum(q_idf.values())
-        q_cov = sum(q_idf[q] * max((pairs.get((q, p), 0.0) for p in ptoks), default=0.0) for q in qtoks)
-        query_cov = q_cov / q_total if q_total else 0.0
-        return min(1.0, 0.7 * phrase_cov + 0.3 * query_cov)
+        return p_cov / p_total if p_total else 0.0
 
     def best(self, text: str) -> Hit | None:
         """The top hit if it is a good match, else None ("no good match")."""

@@ -123,7 +123,7 @@ class Register:
         self.foreign_plz = foreign_plz or {}
 
     @classmethod
-    def load(cls, data_dir: Path) -> "Register":
+    def load(cls, data_dir: Path) -> Register:
         """Read the register from the shared data directory."""
         gemeinden = []
         with require_file(data_dir / GEMEINDEN_FILE).open(encoding="utf-8-sig", newline="") as fh:

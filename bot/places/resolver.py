@@ -19,7 +19,7 @@ PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde"
 _FILLER = PLACE_PREPOSITIONS | {
     "ich", "wir", "wohne", "wohnen", "lebe", "leben", "ziehe", "ziehen", "um", "komme", "kommen",
     "bin", "sind", "der", "die", "das", "den", "dem", "mein", "meine", "plz", "postleitzahl",
-    "und", "jetzt", "neu", "nun", "es", "ist", "geht", "um", "bitte", "hier", "wohnhaft",
+    "und", "jetzt", "neu", "nun", "es", "ist", "geht", "bitte", "hier", "wohnhaft",
 }
 _CONNECTORS = (" am ", " an der ", " der ", " im ", " in ", " ob ", " bei ", " unter ", " vor dem ", " auf der ")
 _PLZ_RE = re.compile(r"(?<!\d)(\d{5})(?!\d)")

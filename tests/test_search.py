@@ -1,0 +1,45 @@
+"""Service search behaviour a citizen would notice."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def top(core, text: str) -> str | None:
+    hits = core.lookup(text).hits
+    return hits[0].service.id if hits else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hundesteuer", "hund_anmelden"),
+        ("Verlängerung des Personalausweises", "personalausweis"),
+        ("Ausweis verlängern", "personalausweis"),
+        ("neues Auto anmelden", "kfz_zulassung"),
+        ("ich möchte meinen Hund abmelden", "hund_abmelden"),
+        ("melde meinen Hund ab", "hund_abmelden"),
+        ("Fürerschein beantragen", "fuehrerschein"),  # typo
+        ("beantragen Reisepass", "reisepass"),  # word order
+        ("Sperrmüll", "sperrmuell"),
+        ("Gaststättenerlaubnis", "gaststaettenerlaubnis"),
+        ("Fischereischein", "fischereischein"),
+        ("Straußwirtschaft anzeigen", "sbw-542"),  # long tail
+        ("Eintragung in die Handwerksrolle", "sbw-546"),
+    ],
+)
+def test_finds_the_service(core, text, expected):
+    assert top(core, text) == expected
+
+
+@pytest.mark.parametrize("text", ["Wie wird das Wetter morgen?", "Wer gewinnt die Bundesliga?", "asdfgh", ""])
+def test_says_no_good_match_instead_of_guessing(core, text):
+    assert core.lookup(text).hits == []
+
+
+def test_scores_are_ranked_and_bounded(core):
+    hits = core.search("Reisepass verloren", 5)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+    assert hits[0].service.id == "reisepass_verlust"
