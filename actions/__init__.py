@@ -1,0 +1,1 @@
+"""Custom actions for the Rasa assistant. They call the domain core (``bot``) in-process."""

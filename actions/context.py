@@ -1,0 +1,77 @@
+"""What the current message and the conversation so far say about service and place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rasa_sdk import Tracker
+
+from bot.core import Core
+from bot.places import Gemeinde, PlaceResult
+from bot.search import GOOD_MATCH, Hit
+
+#: Hits this close to the best one make the request ambiguous ("Meinten Sie …?").
+AMBIGUITY_MARGIN = 0.04
+
+
+@dataclass
+class ServiceChoice:
+    hits: list[Hit]
+    ambiguous: bool = False
+
+    @property
+    def service(self):
+        return self.hits[0].service if self.hits and not self.ambiguous else None
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def message_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def metadata(tracker: Tracker) -> dict:
+    meta = tracker.latest_message.get("metadata") or tracker.get_slot("session_started_metadata") or {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def service_from_message(core: Core, tracker: Tracker) -> ServiceChoice:
+    """The Leistung the message names: a button id, the NLU entity, or a search of the whole text."""
+    for value in entity_values(tracker, "service"):
+        if (service := core.catalogue.get(value)) is not None:
+            return ServiceChoice([Hit(service, 1.0, value)])
+    texts = [*entity_values(tracker, "service"), message_text(tracker)]
+    for text in texts:
+        hits = [h for h in core.search(text, 3) if h.score >= GOOD_MATCH]
+        if hits:
+            close = [h for h in hits if h.score >= hits[0].score - AMBIGUITY_MARGIN]
+            return ServiceChoice(close if len(close) > 1 else hits[:1], ambiguous=len(close) > 1)
+    return ServiceChoice([])
+
+
+def service_from_slot(core: Core, tracker: Tracker):
+    sid = tracker.get_slot("service_id")
+    return core.catalogue.get(sid) if sid else None
+
+
+def place_from_message(core: Core, tracker: Tracker) -> PlaceResult | None:
+    """The place the message names (entity first, then the whole text); None if it names none."""
+    for value in entity_values(tracker, "place"):
+        res = core.place(value)
+        if res.in_bw is not None:
+            return res
+    res = core.place(message_text(tracker))
+    return res if res.in_bw is not None else None
+
+
+def known_place(core: Core, tracker: Tracker) -> tuple[Gemeinde | None, str]:
+    """The place remembered for this conversation, else the tenant's Gemeinde. Returns (Gemeinde, source)."""
+    ags = tracker.get_slot("place_ags")
+    if ags and (g := core.register.by_ags(ags)) is not None:
+        return g, tracker.get_slot("place_source") or "citizen"
+    tenant = str(metadata(tracker).get("tenant_ags") or "")
+    if tenant and (g := core.register.by_ags(tenant)) is not None:
+        return g, "tenant"
+    return None, ""

@@ -1,0 +1,91 @@
+"""Answer flows shared by several actions: a Leistung with its office, place handling, not-understood."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import render
+from actions.context import known_place, message_text
+from bot.catalogue import Service
+from bot.core import Core
+from bot.places import Gemeinde, PlaceResult
+
+#: Misunderstood messages in a row before the assistant offers a human contact.
+MAX_FAILURES = 2
+POPULAR = ("personalausweis", "wohnsitz_anmelden", "kfz_zulassung")
+
+
+def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, res: PlaceResult | None,
+                announce_change: bool = False) -> tuple[Gemeinde | None, list[dict]]:
+    """Use the place named in the message, or the remembered/tenant place. Returns (Gemeinde, events)."""
+    if res is not None:
+        if res.in_bw is False:
+            dispatcher.utter_message(response="utter_place_outside_bw", place=res.outside_name or res.text, land=res.land or "")
+            return None, []
+        if res.ambiguous:
+            dispatcher.utter_message(
+                response="utter_place_ambiguous", query=res.text.strip()[:60],
+                buttons=[render.place_button(g) for g in res.candidates[:6]],
+            )
+            return None, [SlotSet("pending", "place")]
+        g = res.unique
+        events = [SlotSet("place_ags", g.ags), SlotSet("place_source", "citizen")]
+        previous = tracker.get_slot("place_ags")
+        if announce_change and previous and previous != g.ags:
+            dispatcher.utter_message(response="utter_place_changed", place=g.short_name, kreis=g.kreis_display)
+        return g, events
+    g, source = known_place(core, tracker)
+    if g is not None and source == "tenant" and tracker.get_slot("place_source") != "tenant":
+        dispatcher.utter_message(response="utter_place_tenant", place=g.short_name)
+        return g, [SlotSet("place_ags", g.ags), SlotSet("place_source", "tenant")]
+    return g, []
+
+
+def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g: Gemeinde, text: str = "") -> None:
+    plz = next((p for p in g.plz if p in text), None)
+    office = core.responsibility.office(service, g, plz)
+    if office is None:
+        link = f" Mehr zur Leistung: {service.servicebw_url()}" if service.servicebw_id else ""
+        dispatcher.utter_message(response="utter_office_unknown", name=service.name, place=g.short_name, link=link)
+    else:
+        response = "utter_office" if office.url else "utter_office_no_link"
+        dispatcher.utter_message(response=response, **render.office_vars(service, office, g))
+    dispatcher.utter_message(response="utter_source", **render.source_vars(service))
+    dispatcher.utter_message(json_message=render.structured(service, office, g))
+
+
+def answer_service(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, service: Service,
+                   place: PlaceResult | None, summary: bool = True) -> list[dict]:
+    """Say what the Leistung is and, once the place is known, who is responsible there."""
+    events: list[dict] = [SlotSet("service_id", service.id), SlotSet("failures", 0.0), SlotSet("pending", None)]
+    if summary:
+        if service.curated:
+            dispatcher.utter_message(response="utter_service_summary", **render.summary_vars(service))
+            if service.documents:
+                dispatcher.utter_message(response="utter_service_documents", documents=render.documents_sentence(service))
+        else:
+            dispatcher.utter_message(response="utter_service_longtail", name=service.name)
+    g, place_events = apply_place(dispatcher, core, tracker, place)
+    events += place_events
+    if g is not None:
+        say_office(dispatcher, core, service, g, message_text(tracker))
+    elif place is None:
+        dispatcher.utter_message(response="utter_ask_place")
+        dispatcher.utter_message(json_message=render.structured(service, None, None))
+        events.append(SlotSet("pending", "place"))
+    return events
+
+
+def not_understood(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> list[dict]:
+    """A rephrase hint with suggestions; after repeated failures, a human contact route."""
+    failures = int(tracker.get_slot("failures") or 0) + 1
+    if failures >= MAX_FAILURES:
+        g, _ = known_place(core, tracker)
+        dispatcher.utter_message(response="utter_handoff_after_failures", contact=render.contact_text(g, None))
+        return [SlotSet("failures", 0.0), SlotSet("pending", None)]
+    weak = [h.service for h in core.search(message_text(tracker), 3) if h.score >= 0.25]
+    suggestions = weak or [core.catalogue.get(sid) for sid in POPULAR if core.catalogue.get(sid)]
+    dispatcher.utter_message(response="utter_rephrase", buttons=[render.service_button(s) for s in suggestions[:3]])
+    return [SlotSet("failures", float(failures))]

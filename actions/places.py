@@ -1,0 +1,32 @@
+"""The citizen names or changes their place."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+
+from actions.base import SafeAction, core
+from actions.context import message_text, place_from_message, service_from_slot
+from actions.flows import apply_place, say_office
+
+
+class ActionSetPlace(SafeAction):
+    """Remember the place; if a Leistung is under discussion, name its office there right away."""
+
+    def name(self) -> str:
+        return "action_set_place"
+
+    async def act(self, dispatcher, tracker, domain):
+        c = await core()
+        res = place_from_message(c, tracker)
+        if res is None:
+            dispatcher.utter_message(response="utter_place_unknown")
+            return [SlotSet("pending", "place")]
+        service = service_from_slot(c, tracker)
+        g, events = apply_place(dispatcher, c, tracker, res, announce_change=service is None)
+        if g is None:
+            return events
+        if service is not None:
+            say_office(dispatcher, c, service, g, message_text(tracker))
+        else:
+            dispatcher.utter_message(response="utter_place_set", place=g.short_name, kreis=g.kreis_display)
+        return [*events, SlotSet("pending", None)]

@@ -1,0 +1,70 @@
+"""Run Rasa's own tests and enforce floors Rasa has no flag for.
+
+``stories``: conversation tests in ``tests/stories`` with ``--fail-on-prediction-errors``.
+``nlu``: the held-out NLU test file; prints intent and entity F1 (weighted average) and fails below
+the floors. Results are written to ``results/`` and a summary to ``reports/nlu_eval.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+
+INTENT_F1_FLOOR = 0.90
+ENTITY_F1_FLOOR = 0.80
+NLU_TEST_FILE = "tests/nlu/test_nlu.yml"
+
+
+def _rasa(*args: str) -> int:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.call([str(Path(sys.executable).with_name("rasa")), *args], cwd=PROJECT_ROOT, env=env)
+
+
+def stories() -> int:
+    rc = _rasa("test", "core", "--stories", "tests/stories", "--model", "models", "--domain", "domain",
+               "--out", "results/core", "--fail-on-prediction-errors", "--quiet")
+    print("Conversation tests " + ("passed." if rc == 0 else f"FAILED (exit code {rc}); see results/core/"))
+    return rc
+
+
+def read_f1(results: Path) -> tuple[float, float]:
+    intent = json.loads((results / "intent_report.json").read_text())["weighted avg"]["f1-score"]
+    entity_file = results / "DIETClassifier_report.json"
+    entity = json.loads(entity_file.read_text())["weighted avg"]["f1-score"] if entity_file.is_file() else 0.0
+    return intent, entity
+
+
+def nlu(test_file: str = NLU_TEST_FILE, intent_floor: float = INTENT_F1_FLOOR,
+        entity_floor: float = ENTITY_F1_FLOOR, out: str = "results/nlu") -> int:
+    rc = _rasa("test", "nlu", "--nlu", test_file, "--model", "models", "--domain", "domain", "--out", out, "--quiet")
+    if rc != 0:
+        print(f"rasa test nlu failed (exit code {rc})")
+        return rc
+    intent, entity = read_f1(PROJECT_ROOT / out)
+    print(f"NLU on {test_file}: intent F1 {intent:.3f} (floor {intent_floor}), "
+          f"entity F1 {entity:.3f} (floor {entity_floor})")
+    report = PROJECT_ROOT / "reports" / "nlu_eval.json"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text(json.dumps({"test_file": test_file, "intent_f1": intent, "entity_f1": entity,
+                                  "intent_floor": intent_floor, "entity_floor": entity_floor}, indent=2))
+    if intent < intent_floor or entity < entity_floor:
+        print("FAILED: F1 below the floor")
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=["stories", "nlu"])
+    args = parser.parse_args(argv)
+    return stories() if args.what == "stories" else nlu()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

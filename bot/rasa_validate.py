@@ -1,0 +1,69 @@
+"""``rasa data validate --fail-on-warnings`` plus a check that the only tolerated warning is real noise.
+
+Rasa warns about every response that no story or rule uses. Our custom actions send many responses
+(``utter_office`` …) themselves, so that warning is accepted exactly for responses that a custom
+action references. Any other warning fails, and so does a response that an action references but
+the domain does not define.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
+WARNING = re.compile(r"UserWarning: (.*)")
+ACTION_REF = re.compile(r"""["'](utter_\w+)["']""")
+
+
+def responses_used_by_actions(actions_dir: Path) -> set[str]:
+    found: set[str] = set()
+    for file in actions_dir.rglob("*.py"):
+        found.update(ACTION_REF.findall(file.read_text(encoding="utf-8")))
+    return found
+
+
+def domain_responses(domain_dir: Path) -> set[str]:
+    names: set[str] = set()
+    for file in sorted(domain_dir.glob("*.yml")):
+        doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        names.update((doc.get("responses") or {}).keys())
+    return names
+
+
+def main() -> int:
+    cmd = [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--fail-on-warnings",
+           "--domain", "domain", "--config", "config.yml", "--data", "data/nlu", "data/rules", "data/stories"]
+    proc = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    output = proc.stdout + proc.stderr
+    used = responses_used_by_actions(PROJECT_ROOT / "actions")
+    defined = domain_responses(PROJECT_ROOT / "domain")
+    problems = []
+    for message in WARNING.findall(output):
+        unused = UNUSED.search(message)
+        if unused and unused.group(1) in used:
+            continue
+        problems.append(message.strip())
+    problems += [f"Response '{r}' is used in actions/ but not defined in domain/" for r in sorted(used - defined)]
+    if proc.returncode != 0:
+        problems.append(f"rasa data validate exited with {proc.returncode}")
+        problems += [line for line in output.splitlines() if "ERROR" in line]
+    if problems:
+        print("Rasa data validation FAILED:")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    print(f"Rasa data validation passed (warnings as failures; {len(used & defined)} responses sent by custom actions).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
