@@ -42,13 +42,17 @@ def service_from_message(core: Core, tracker: Tracker) -> ServiceChoice:
     for value in entity_values(tracker, "service"):
         if (service := core.catalogue.get(value)) is not None:
             return ServiceChoice([Hit(service, 1.0, value)])
-    texts = [*entity_values(tracker, "service"), message_text(tracker)]
+    # The whole message carries more context than the entity ("wo melde ich meinen Hund an" vs "Hund").
+    texts = [message_text(tracker), *entity_values(tracker, "service")]
+    fallback: ServiceChoice | None = None
     for text in texts:
         hits = [h for h in core.search(text, 3) if h.score >= GOOD_MATCH]
         if hits:
             close = [h for h in hits if h.score >= hits[0].score - AMBIGUITY_MARGIN]
-            return ServiceChoice(close if len(close) > 1 else hits[:1], ambiguous=len(close) > 1)
-    return ServiceChoice([])
+            if len(close) == 1:
+                return ServiceChoice(hits[:1])
+            fallback = fallback or ServiceChoice(close, ambiguous=True)
+    return fallback or ServiceChoice([])
 
 
 def service_from_slot(core: Core, tracker: Tracker):

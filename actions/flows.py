@@ -22,7 +22,9 @@ def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, 
     """Use the place named in the message, or the remembered/tenant place. Returns (Gemeinde, events)."""
     if res is not None:
         if res.in_bw is False:
-            dispatcher.utter_message(response="utter_place_outside_bw", place=res.outside_name or res.text, land=res.land or "")
+            name = res.outside_name or res.text.strip()
+            land = f" ({res.land})" if res.land and res.land != name else ""
+            dispatcher.utter_message(response="utter_place_outside_bw", place=name, land=land)
             return None, []
         if res.ambiguous:
             dispatcher.utter_message(
@@ -78,13 +80,21 @@ def answer_service(dispatcher: CollectingDispatcher, core: Core, tracker: Tracke
     return events
 
 
-def not_understood(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> list[dict]:
-    """A rephrase hint with suggestions; after repeated failures, a human contact route."""
+def handoff_if_stuck(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> list[dict] | None:
+    """Count a misunderstood message; on the second in a row, give the human contact route."""
     failures = int(tracker.get_slot("failures") or 0) + 1
     if failures >= MAX_FAILURES:
         g, _ = known_place(core, tracker)
         dispatcher.utter_message(response="utter_handoff_after_failures", contact=render.contact_text(g, None))
         return [SlotSet("failures", 0.0), SlotSet("pending", None)]
+    return None
+
+
+def not_understood(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> list[dict]:
+    """A rephrase hint with suggestions; after repeated failures, a human contact route."""
+    if (events := handoff_if_stuck(dispatcher, core, tracker)) is not None:
+        return events
+    failures = int(tracker.get_slot("failures") or 0) + 1
     weak = [h.service for h in core.search(message_text(tracker), 3) if h.score >= 0.25]
     suggestions = weak or [core.catalogue.get(sid) for sid in POPULAR if core.catalogue.get(sid)]
     dispatcher.utter_message(response="utter_rephrase", buttons=[render.service_button(s) for s in suggestions[:3]])

@@ -26,10 +26,11 @@ def german_date(iso: str) -> str:
 
 
 def online_sentence(service: Service) -> str:
+    """"Das geht teilweise online. <note>" — for "nein" the note alone says it better, if there is one."""
+    if service.online == "nein" and service.online_note:
+        return service.online_note
     text = ONLINE_TEXT.get(service.online, "")
-    if service.online_note:
-        text = f"{text} {service.online_note}".strip()
-    return text
+    return f"{text} {service.online_note}".strip() if service.online_note else text
 
 
 def summary_vars(service: Service) -> dict:

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from actions import render
 from actions.base import SafeAction, core
 from actions.context import known_place, place_from_message, service_from_message, service_from_slot
-from actions.flows import answer_service, not_understood
+from actions.flows import answer_service, handoff_if_stuck, not_understood
 from bot.search import GOOD_MATCH
 
 
@@ -23,6 +23,20 @@ class ActionFallback(SafeAction):
         if choice.service is not None and choice.hits[0].score >= GOOD_MATCH + 0.15:
             return answer_service(dispatcher, c, tracker, choice.service, place_from_message(c, tracker))
         return not_understood(dispatcher, c, tracker)
+
+
+class ActionOutOfScope(SafeAction):
+    """Off-topic (or gibberish the classifier files as off-topic): explain the scope; twice in a row → contact."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def act(self, dispatcher, tracker, domain):
+        c = await core()
+        if (events := handoff_if_stuck(dispatcher, c, tracker)) is not None:
+            return events
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return [SlotSet("failures", float(int(tracker.get_slot("failures") or 0) + 1))]
 
 
 class ActionHandoff(SafeAction):

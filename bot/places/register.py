@@ -60,7 +60,7 @@ class Gemeinde:
         """The Kreis for humans: "Rems-Murr-Kreis", "Landkreis Böblingen", "Stadtkreis Stuttgart"."""
         if self.kreis_typ == "Stadtkreis":
             return f"Stadtkreis {self.kreis.split(', ')[0]}"
-        return self.kreis if self.kreis.endswith("kreis") else f"Landkreis {self.kreis}"
+        return self.kreis if self.kreis.lower().endswith("kreis") else f"Landkreis {self.kreis}"
 
     @property
     def rp_name(self) -> str:
