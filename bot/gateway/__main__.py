@@ -1,0 +1,48 @@
+"""``python -m bot.gateway --host 127.0.0.1 --port 8080 --rasa-url http://127.0.0.1:5005 --tenants config/tenants.yml``"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.gateway.app import create_app
+from bot.gateway.logs import PrivacyAccessLogger, configure_logging
+from bot.gateway.settings import Settings
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    defaults = Settings()
+    parser = argparse.ArgumentParser(prog="python -m bot.gateway",
+                                     description="Public gateway of the BW citizen-service chatbot")
+    parser.add_argument("--host", default=defaults.host, help="interface to listen on")
+    parser.add_argument("--port", type=int, default=defaults.port)
+    parser.add_argument("--rasa-url", default=defaults.rasa_url,
+                        help="Rasa server on loopback (REST channel)")
+    parser.add_argument("--tenants", type=Path, default=defaults.tenants_path,
+                        help="tenant list (YAML)")
+    parser.add_argument("--web-dir", type=Path, default=defaults.web_dir)
+    parser.add_argument("--rasa-timeout", type=float, default=defaults.rasa_timeout)
+    parser.add_argument("--require-register", action="store_true",
+                        help="fail if bot.core's Gemeinde register cannot be loaded")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    configure_logging(getattr(logging, str(args.log_level).upper(), logging.INFO))
+    settings = Settings(rasa_url=args.rasa_url, tenants_path=args.tenants, web_dir=args.web_dir,
+                        host=args.host, port=args.port, rasa_timeout=args.rasa_timeout,
+                        require_register=args.require_register)
+    shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Gateway: demo page at http://{shown_host}:{args.port}/demo/", flush=True)
+    web.run_app(create_app(settings), host=args.host, port=args.port,
+                access_log_class=PrivacyAccessLogger, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""App factory: ``create_app(settings)`` wires tenants, relay, static files and middlewares."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.gateway.chat import (
+    SETTINGS_KEY,
+    TENANTS_KEY,
+    cors_middleware,
+    post_feedback,
+    post_message,
+)
+from bot.gateway.errors import error_middleware
+from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
+from bot.gateway.settings import RegisterLike, Settings
+from bot.gateway.static import add_static_routes, security_headers
+from bot.gateway.tenants import load_tenants
+
+logger = logging.getLogger("bot.gateway")
+
+
+def load_register(settings: Settings) -> RegisterLike | None:
+    """The injected register, else ``bot.core``'s — imported here, at startup, on purpose.
+
+    The domain core loads data files; importing it lazily keeps ``import bot.gateway``
+    cheap and lets the gateway run (with AGS format checks only) where it is unavailable.
+    """
+    if settings.register is not None:
+        return settings.register
+    try:
+        from bot.core import get_core  # noqa: PLC0415 - lazy by design
+
+        return get_core().register
+    except Exception as exc:  # noqa: BLE001 - ImportError, missing data dir, ...
+        if settings.require_register:
+            raise
+        logger.warning("Gemeinde register unavailable (%s); AGS values are only format-checked",
+                       type(exc).__name__)
+        return None
+
+
+async def _load_tenants(app: web.Application) -> None:
+    settings = app[SETTINGS_KEY]
+    registry = load_tenants(settings.tenants_path, load_register(settings))
+    app[TENANTS_KEY] = registry
+    logger.info("loaded %d tenants from %s", len(registry), settings.tenants_path)
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    """Build the gateway application. No network client is created before startup."""
+    settings = settings or Settings()
+    app = web.Application(
+        middlewares=[security_headers, cors_middleware, error_middleware],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[SETTINGS_KEY] = settings
+    app[RELAY_KEY] = RasaRelay(settings)
+    app.on_startup.append(_load_tenants)
+    app.cleanup_ctx.append(relay_ctx)
+    app.router.add_post("/chat/messages", post_message)
+    app.router.add_post("/chat/feedback", post_feedback)
+    add_static_routes(app)
+    return app

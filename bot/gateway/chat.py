@@ -1,0 +1,182 @@
+"""``POST /chat/messages`` and ``POST /chat/feedback``: validation, tenant checks, CORS.
+
+Only what a citizen may legitimately send reaches Rasa: typed text has leading "/" removed
+(no direct intent triggering); a "/intent{...}" payload is only accepted in the separate
+``payload`` field that the widget fills from buttons the bot itself offered.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
+from bot.gateway.relay import RELAY_KEY
+from bot.gateway.settings import Settings
+from bot.gateway.tenants import AGS_RE, Tenant, TenantRegistry
+
+logger = logging.getLogger("bot.gateway.chat")
+
+TENANTS_KEY: web.AppKey[TenantRegistry] = web.AppKey("tenants")
+SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings")
+
+PAYLOAD_RE = re.compile(r"^/[a-z_]+(\{.*\})?$")
+MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# C0/C1 control characters except tab and newline.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+FEEDBACK_INTENTS = {"up": "/feedback_positive", "down": "/feedback_negative"}
+
+
+def tenant_for_request(request: web.Request) -> Tenant:
+    """The tenant whose website sent this request (by ``Origin``), else 403."""
+    tenant = request.app[TENANTS_KEY].for_origin(request.headers.get("Origin"))
+    if tenant is None:
+        raise ApiError(
+            403,
+            "origin_not_allowed",
+            "Der Chat ist für diese Website nicht freigeschaltet. "
+            "Bitte wenden Sie sich an Ihre Gemeindeverwaltung.",
+        )
+    return tenant
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    """The JSON object body, or 415/413/400 with a German message."""
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type",
+                       "Bitte senden Sie JSON (Content-Type: application/json).")
+    limit = request.app[SETTINGS_KEY].max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.")
+    try:
+        body = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.") from None
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+        raise ApiError(400, "invalid_json", "Die Anfrage enthält kein gültiges JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Die Anfrage muss ein JSON-Objekt sein.")
+    return body
+
+
+def validate_sender(value: Any) -> str:
+    try:
+        if not isinstance(value, str) or len(value) != 36:
+            raise ValueError
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ApiError(400, "invalid_sender_id", "Die Sitzungskennung (sender_id) ist ungültig.") from None
+
+
+def validate_ags(tenant: Tenant, value: Any) -> str:
+    if not isinstance(value, str) or not AGS_RE.match(value):
+        raise ApiError(400, "invalid_ags",
+                       "Der Gemeindeschlüssel (AGS) muss aus 8 Ziffern bestehen und mit 08 beginnen.")
+    if not tenant.may_claim(value):
+        raise ApiError(403, "ags_not_allowed",
+                       f"Diese Website darf den Chat nicht für die Gemeinde {value} anbieten.")
+    return value
+
+
+def clean_message(value: Any, max_chars: int) -> str:
+    """Typed text: no control chars, no leading "/" (citizens cannot trigger intents)."""
+    if not isinstance(value, str):
+        raise ApiError(400, "invalid_message", "Die Nachricht muss Text sein.")
+    text = _CONTROL_RE.sub("", value).strip()
+    if len(text) > max_chars:
+        raise ApiError(413, "message_too_long",
+                       f"Ihre Nachricht ist zu lang (höchstens {max_chars} Zeichen).")
+    text = text.lstrip("/").strip()
+    if not text:
+        raise ApiError(400, "empty_message", "Bitte geben Sie eine Nachricht ein.")
+    return text
+
+
+def clean_payload(value: Any, max_chars: int) -> str:
+    """A button payload the bot offered, e.g. ``/choose_place{"ags":"08111000"}``."""
+    if not isinstance(value, str) or len(value) > max_chars or not PAYLOAD_RE.match(value):
+        raise ApiError(400, "invalid_payload", "Diese Auswahl ist ungültig.")
+    return value
+
+
+def metadata_for(tenant: Tenant, ags: str, **extra: Any) -> dict[str, Any]:
+    return {"tenant_ags": ags, "tenant_title": tenant.title_for(ags), **extra}
+
+
+def _log(tenant: Tenant, ags: str, kind: str, started: float, count: int | None) -> None:
+    # Privacy: tenant, AGS, kind and timing only — never texts, sender ids or IPs.
+    logger.info("relay tenant=%s ags=%s kind=%s messages=%s ms=%d",
+                tenant.id, ags, kind, count, (time.monotonic() - started) * 1000)
+
+
+async def post_message(request: web.Request) -> web.Response:
+    """Citizen text or a button payload -> Rasa -> ``{"messages": [...]}``."""
+    started = time.monotonic()
+    tenant = tenant_for_request(request)
+    body = await read_json(request)
+    settings = request.app[SETTINGS_KEY]
+    sender = validate_sender(body.get("sender_id"))
+    ags = validate_ags(tenant, body.get("ags"))
+    has_message, has_payload = body.get("message") is not None, body.get("payload") is not None
+    if has_message == has_payload:
+        raise ApiError(400, "invalid_message",
+                       "Bitte senden Sie entweder eine Nachricht oder eine Auswahl.")
+    if has_payload:
+        text, kind = clean_payload(body["payload"], settings.max_payload_chars), "payload"
+    else:
+        text, kind = clean_message(body["message"], settings.max_message_chars), "message"
+    messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+    _log(tenant, ags, kind, started, len(messages))
+    return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
+                             dumps=json_dumps)
+
+
+async def post_feedback(request: web.Request) -> web.Response:
+    """Thumbs up/down, stored by Rasa in the conversation's tracker."""
+    started = time.monotonic()
+    tenant = tenant_for_request(request)
+    body = await read_json(request)
+    sender = validate_sender(body.get("sender_id"))
+    ags = validate_ags(tenant, body.get("ags"))
+    message_id = body.get("message_id")
+    if not isinstance(message_id, str) or not MESSAGE_ID_RE.match(message_id):
+        raise ApiError(400, "invalid_message_id", "Die Kennung der Antwort ist ungültig.")
+    value = body.get("value")
+    if value not in FEEDBACK_INTENTS:
+        raise ApiError(400, "invalid_feedback", "Die Bewertung muss 'up' oder 'down' sein.")
+    meta = metadata_for(tenant, ags, feedback_for=message_id)
+    messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
+    _log(tenant, ags, f"feedback_{value}", started, len(messages))
+    return web.json_response({"ok": True, "messages": messages}, headers={"Cache-Control": "no-store"},
+                             dumps=json_dumps)
+
+
+@web.middleware
+async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """CORS for ``/chat/*``: only tenant origins get ``Access-Control-Allow-Origin``."""
+    if not request.path.startswith("/chat/"):
+        return await handler(request)
+    origin = request.headers.get("Origin")
+    allowed = request.app[TENANTS_KEY].for_origin(origin) is not None
+    if request.method == "OPTIONS":
+        if not allowed:
+            response: web.StreamResponse = error_response(
+                403, "origin_not_allowed", "Der Chat ist für diese Website nicht freigeschaltet.")
+        else:
+            response = web.Response(status=204, headers={
+                "Access-Control-Allow-Methods": "POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "600",
+            })
+    else:
+        response = await handler(request)
+    if allowed and origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Vary"] = "Origin"
+    return response

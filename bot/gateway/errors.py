@@ -1,0 +1,78 @@
+"""JSON error shape ``{"error": {"code", "message"}}`` and the middleware that enforces it.
+
+Every failure leaves the gateway as this shape with a German message a citizen can read;
+stack traces never reach the client (nor the log, which gets the exception type only).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+logger = logging.getLogger("bot.gateway")
+
+UNREACHABLE_MESSAGE = (
+    "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal."
+)
+
+#: JSON with real umlauts (``ensure_ascii=False``); aiohttp encodes the body as UTF-8.
+json_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+_GENERIC: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Die Anfrage ist ungültig."),
+    403: ("forbidden", "Zugriff verweigert."),
+    404: ("not_found", "Diese Adresse gibt es nicht."),
+    405: ("method_not_allowed", "Diese Methode ist hier nicht erlaubt."),
+    413: ("too_large", "Die Anfrage ist zu groß."),
+    415: ("unsupported_media_type", "Bitte senden Sie JSON (Content-Type: application/json)."),
+    500: ("internal_error", "Es ist ein interner Fehler aufgetreten."),
+}
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a stable machine code and a German message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: str, message: str) -> web.Response:
+    """The one JSON error shape of the gateway."""
+    return web.json_response(
+        {"error": {"code": code, "message": message}},
+        status=status,
+        headers={"Cache-Control": "no-store"},
+        dumps=json_dumps,
+    )
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turn :class:`ApiError`, aiohttp's HTTP errors and crashes into the JSON shape."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code, message = _GENERIC.get(exc.status, ("http_error", "Die Anfrage ist fehlgeschlagen."))
+        resp = error_response(exc.status, code, message)
+        if exc.status == 405 and "Allow" in exc.headers:
+            resp.headers["Allow"] = exc.headers["Allow"]
+        return resp
+    except Exception as exc:  # noqa: BLE001 - last line of defence, never leak a trace
+        # Only the type: exception messages may contain request data (e.g. message text).
+        logger.error("unhandled error on %s %s: %s", request.method, request.path, type(exc).__name__)
+        code, message = _GENERIC[500]
+        return error_response(500, code, message)

@@ -1,0 +1,106 @@
+"""Helpers for the gateway tests: fake Rasa upstream, fake Gemeinde register, tenant file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+DEMO_ORIGIN = "http://127.0.0.1:8080"
+FELLBACH_ORIGIN = "https://www.fellbach.de"
+SENDER = "6f1c3c1e-8a57-4c8e-9f7a-2b7c1d9e0a11"
+
+GEMEINDEN = {
+    "08119020": ("Fellbach, Stadt", "Fellbach"),
+    "08111000": ("Stuttgart, Landeshauptstadt", "Stuttgart"),
+    "08115001": ("Aidlingen", "Aidlingen"),
+    "08421000": ("Ulm, Universitätsstadt", "Ulm"),
+    "08311000": ("Freiburg im Breisgau, Stadt", "Freiburg im Breisgau"),
+    "08125005": ("Bad Friedrichshall, Stadt", "Bad Friedrichshall"),
+}
+
+
+class FakeRegister:
+    """Stands in for ``bot.core.get_core().register`` (only ``by_ags`` is used)."""
+
+    def by_ags(self, ags: str) -> SimpleNamespace | None:
+        if ags not in GEMEINDEN:
+            return None
+        name, short = GEMEINDEN[ags]
+        return SimpleNamespace(ags=ags, name=name, short_name=short)
+
+
+@dataclass
+class FakeRasa:
+    """Records what the gateway sends; ``mode`` picks the answer."""
+
+    received: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    mode: str = "ok"  # ok | error500 | badjson | slow
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append(f"{request.method} {request.path}")
+        if request.path != "/webhooks/rest/webhook" or request.method != "POST":
+            return web.json_response({"error": "not the webhook"}, status=404)
+        body = await request.json()
+        self.received.append(body)
+        if self.mode == "error500":
+            return web.Response(status=500, text="boom")
+        if self.mode == "badjson":
+            return web.Response(text="<html>not json</html>", content_type="text/html")
+        if self.mode == "slow":
+            await asyncio.sleep(5)
+        title = body.get("metadata", {}).get("tenant_title", "?")
+        return web.json_response([
+            {"recipient_id": body["sender"], "text": f"Antwort für {title}: {body['message']}"},
+            {"recipient_id": body["sender"], "text": "Noch etwas?",
+             "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}]},
+            {"recipient_id": body["sender"], "image": "https://example.org/x.png"},
+        ])
+
+
+def write_tenants(path: Path) -> Path:
+    path.write_text(textwrap.dedent(f"""
+        tenants:
+          - id: demo
+            title: Demo-Rathaus
+            origins: ["{DEMO_ORIGIN}", "http://localhost:8080"]
+            ags:
+              - {{ags: "08119020", title: Stadt Fellbach}}
+              - "08111000"
+              - "08421000"
+          - id: fellbach
+            title: Stadt Fellbach
+            origins: ["{FELLBACH_ORIGIN}"]
+            ags: ["08119020"]
+    """), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def post_chat(client: TestClient, body: Any, *, origin: str | None = DEMO_ORIGIN,
+                    path: str = "/chat/messages", raw: str | None = None,
+                    content_type: str = "application/json"):
+    headers = {"Content-Type": content_type}
+    if origin:
+        headers["Origin"] = origin
+    data = raw if raw is not None else json.dumps(body)
+    return await client.post(path, data=data, headers=headers)
