@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from actions.services import ActionAnswerDocuments, ActionAnswerFees, ActionAnswerOffice, ActionAnswerOnline, ActionAnswerService
+from actions.services import (
+    ActionAnswerDocuments,
+    ActionAnswerFees,
+    ActionAnswerOffice,
+    ActionAnswerOnline,
+    ActionAnswerService,
+)
 from tests.actions.conftest import custom, make_tracker, responses
 
 
