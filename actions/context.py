@@ -43,7 +43,9 @@ def service_from_message(core: Core, tracker: Tracker) -> ServiceChoice:
         if (service := core.catalogue.get(value)) is not None:
             return ServiceChoice([Hit(service, 1.0, value)])
     # The whole message carries more context than the entity ("wo melde ich meinen Hund an" vs "Hund").
-    texts = [message_text(tracker), *entity_values(tracker, "service")]
+    # A button payload ("/ask_documents") is not citizen text: only its entities count.
+    text = message_text(tracker)
+    texts = [*([] if text.startswith("/") else [text]), *entity_values(tracker, "service")]
     fallback: ServiceChoice | None = None
     for text in texts:
         hits = [h for h in core.search(text, 3) if h.score >= GOOD_MATCH]
@@ -66,7 +68,10 @@ def place_from_message(core: Core, tracker: Tracker) -> PlaceResult | None:
         res = core.place(value)
         if res.in_bw is not None:
             return res
-    res = core.place(message_text(tracker))
+    text = message_text(tracker)
+    if text.startswith("/"):
+        return None
+    res = core.place(text)
     return res if res.in_bw is not None else None
 
 

@@ -54,7 +54,8 @@ def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g
     else:
         response = "utter_office" if office.url else "utter_office_no_link"
         dispatcher.utter_message(response=response, **render.office_vars(service, office, g))
-    dispatcher.utter_message(response="utter_source", **render.source_vars(service))
+    dispatcher.utter_message(response="utter_source", buttons=render.follow_up_buttons(service),
+                             **render.source_vars(service))
     dispatcher.utter_message(json_message=render.structured(service, office, g))
 
 

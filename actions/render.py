@@ -87,3 +87,15 @@ def service_button(service: Service) -> dict:
 
 def place_button(g: Gemeinde) -> dict:
     return {"title": f"{g.short_name} ({g.kreis_display})", "payload": f'/inform_place{{"place": "{g.ags}"}}'}
+
+
+def follow_up_buttons(service: Service) -> list[dict]:
+    """Quick replies after an answer: the questions citizens usually ask next."""
+    buttons = []
+    if service.documents:
+        buttons.append({"title": "Welche Unterlagen?", "payload": "/ask_documents"})
+    if service.online != "unbekannt":
+        buttons.append({"title": "Geht das online?", "payload": "/ask_online"})
+    if service.fees:
+        buttons.append({"title": "Was kostet das?", "payload": "/ask_fees"})
+    return buttons

@@ -55,6 +55,9 @@ def normalize_messages(raw: Any) -> list[dict[str, Any]]:
         custom = item.get("custom") if isinstance(item.get("custom"), dict) else None
         if not text and not buttons and custom is None:
             continue  # images, attachments etc. are not rendered by the widget
+        if not text and not buttons and messages and messages[-1]["custom"] is None:
+            messages[-1]["custom"] = custom  # the data behind an answer travels with the answer
+            continue
         messages.append(
             {"id": message_id(text, buttons), "text": text, "buttons": buttons, "custom": custom}
         )

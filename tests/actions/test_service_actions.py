@@ -103,3 +103,16 @@ async def test_follow_up_without_any_service_asks_which_one(run_action):
     messages, slots = await run_action(ActionAnswerFees(), make_tracker("was kostet das?", "ask_fees"))
     assert responses(messages) == ["utter_which_service"]
     assert slots["pending"] == "service"
+
+
+async def test_quick_reply_payload_is_not_searched_as_text(run_action):
+    tracker = make_tracker("/ask_documents", "ask_documents", slots={"service_id": "hund_anmelden"})
+    messages, _ = await run_action(ActionAnswerDocuments(), tracker)
+    assert messages[0]["name"] == "Hund anmelden (Hundesteuer)"
+
+
+async def test_answer_offers_follow_up_quick_replies(run_action):
+    tracker = make_tracker("Personalausweis", "search_service", slots={"place_ags": "08119020"})
+    messages, _ = await run_action(ActionAnswerService(), tracker)
+    source = next(m for m in messages if m.get("response") == "utter_source")
+    assert [b["payload"] for b in source["buttons"]] == ["/ask_documents", "/ask_online", "/ask_fees"]

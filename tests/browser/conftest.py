@@ -28,7 +28,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ensure_browser_deps()
     workdir = tmp_path_factory.mktemp("stack")
     gateway_port, rasa_port = free_port(), free_port()
-    real = os.environ.get("BROWSER_STACK", "fake") == "real"
+    # The real assistant (trained model + action server) by default; BROWSER_STACK=fake only for
+    # quick widget work without a model.
+    real = os.environ.get("BROWSER_STACK", "real") == "real"
     stack = Stack(
         gateway_port=gateway_port, rasa_port=rasa_port, actions_port=free_port(),
         tenants=tenants_for(gateway_port, workdir), log_dir=workdir / "logs",
