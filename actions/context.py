@@ -37,15 +37,20 @@ def metadata(tracker: Tracker) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def service_from_message(core: Core, tracker: Tracker) -> ServiceChoice:
-    """The Leistung the message names: a button id, the NLU entity, or a search of the whole text."""
+def service_from_message(core: Core, tracker: Tracker, entities_only: bool = False) -> ServiceChoice:
+    """The Leistung the message names: a button id, the NLU entity, or a search of the whole text.
+
+    ``entities_only``: ignore the free text (a place message like "ich wohne in …" would otherwise
+    hit "Wohnung anmelden").
+    """
     for value in entity_values(tracker, "service"):
         if (service := core.catalogue.get(value)) is not None:
             return ServiceChoice([Hit(service, 1.0, value)])
     # The whole message carries more context than the entity ("wo melde ich meinen Hund an" vs "Hund").
     # A button payload ("/ask_documents") is not citizen text: only its entities count.
     text = message_text(tracker)
-    texts = [*([] if text.startswith("/") else [text]), *entity_values(tracker, "service")]
+    use_text = not (text.startswith("/") or entities_only)
+    texts = [*([text] if use_text else []), *entity_values(tracker, "service")]
     fallback: ServiceChoice | None = None
     for text in texts:
         hits = [h for h in core.search(text, 3) if h.score >= GOOD_MATCH]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions.base import SafeAction, core
-from actions.context import message_text, place_from_message, service_from_slot
-from actions.flows import apply_place, say_office
+from actions.context import message_text, place_from_message, service_from_message, service_from_slot
+from actions.flows import answer_service, apply_place, say_office
 
 
 class ActionSetPlace(SafeAction):
-    """Remember the place; if a Leistung is under discussion, name its office there right away."""
+    """Remember the place; if a Leistung is named or under discussion, name its office there right away."""
 
     def name(self) -> str:
         return "action_set_place"
@@ -21,6 +21,9 @@ class ActionSetPlace(SafeAction):
         if res is None:
             dispatcher.utter_message(response="utter_place_unknown")
             return [SlotSet("pending", "place")]
+        named = service_from_message(c, tracker, entities_only=True).service
+        if named is not None:  # "Ich brauche einen neuen Perso, ich wohne in Fellbach"
+            return answer_service(dispatcher, c, tracker, named, res)
         service = service_from_slot(c, tracker)
         g, events = apply_place(dispatcher, c, tracker, res, announce_change=service is None)
         if g is None:

@@ -131,16 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--place", help="Ort, PLZ oder AGS")
     p.set_defaults(func=cmd_lookup)
-    for register in _extensions():
-        register(sub)
+    p = sub.add_parser("parse", help="NLU des trainierten Modells plus Leistungs- und Ortssuche")
+    p.add_argument("--jsonl", action="store_true", required=True, help="JSON-Zeilen von stdin lesen")
+    p.add_argument("--model", help="Modelldatei oder -verzeichnis (Standard: models/, neuestes Modell)")
+    p.set_defaults(func=cmd_parse)
     return parser
 
 
-def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Subcommands that live with their feature (parse, validate, eval, review)."""
-    from bot import cli_ext
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot import parse
 
-    return cli_ext.REGISTRARS
+    core = _core(args)
+    try:
+        return parse.main(args.model, core)
+    except parse.ModelError as exc:
+        raise CliError(str(exc), EXIT_DATA) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,3 +87,20 @@ async def test_internal_failure_becomes_a_polite_message(run_action, monkeypatch
     messages, slots = await run_action(ActionSetPlace(), make_tracker("Ulm", "inform_place"))
     assert responses(messages) == ["utter_internal_error"]
     assert slots == {}
+
+
+async def test_place_message_that_also_names_a_service_answers_the_service(run_action):
+    """The NLU may call "…neuen Perso, ich wohne in Fellbach" inform_place: the Perso must not get lost."""
+    tracker = make_tracker("Ich brauche einen neuen Perso, ich wohne in Fellbach", "inform_place",
+                           [{"entity": "service", "value": "personalausweis"}, {"entity": "place", "value": "Fellbach"}])
+    messages, slots = await run_action(ActionSetPlace(), tracker)
+    assert responses(messages)[0] == "utter_service_summary"
+    office = next(m for m in messages if m.get("response") == "utter_office")
+    assert office["office"].startswith("Stadt Fellbach")
+    assert slots["service_id"] == "personalausweis"
+
+
+async def test_plain_place_message_is_not_searched_as_a_service(run_action):
+    messages, slots = await run_action(ActionSetPlace(), make_tracker("ich wohne in Fellbach", "inform_place"))
+    assert responses(messages) == ["utter_place_set"]
+    assert "service_id" not in slots
