@@ -135,7 +135,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", required=True, help="JSON-Zeilen von stdin lesen")
     p.add_argument("--model", help="Modelldatei oder -verzeichnis (Standard: models/, neuestes Modell)")
     p.set_defaults(func=cmd_parse)
+    for module in STAFF_COMMANDS:
+        _add_staff_command(sub, module)
     return parser
+
+
+#: Staff workflow commands, each in its own module with ``add_parser(subparsers)`` that sets ``func``.
+STAFF_COMMANDS = ("bot.staff.validate", "bot.staff.evaluate", "bot.staff.review", "bot.staff.publish")
+
+
+def _add_staff_command(sub: argparse._SubParsersAction, module: str) -> None:
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:  # not built yet
+            return
+        raise
+    mod.add_parser(sub)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

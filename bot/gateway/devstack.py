@@ -2,8 +2,10 @@
 
 ``python -m bot.gateway.devstack`` (what ``make run`` needs) starts all three, waits until
 each answers and prints the demo page's URL. Rasa and the action server bind to 127.0.0.1
-only and Rasa's HTTP API is not enabled (no ``--enable-api``); the gateway is the only
-entry point. The browser tests use :class:`Stack` too, optionally with a fake Rasa command.
+only. Rasa's HTTP API is enabled on loopback with a random per-start token (``RASA_TOKEN`` for
+the gateway's health/version checks and for publishing a new model); no gateway path forwards
+to it, so the gateway stays the only public entry point. The browser tests use :class:`Stack`
+too, optionally with a fake Rasa command.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -48,6 +51,8 @@ class Stack:
     #: Replace the real Rasa (e.g. by a fake for tests); ``None`` runs ``rasa run``.
     rasa_cmd: list[str] | None = None
     with_actions: bool = True
+    #: Token for Rasa's HTTP API (loopback only; used for /status and hot reload via PUT /model).
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
     _files: list[IO[bytes]] = field(default_factory=list)
     _tmp_paths: list[Path] = field(default_factory=list)
@@ -104,13 +109,15 @@ class Stack:
             rasa_cmd = self.rasa_cmd or [
                 sys.executable, "-m", "rasa", "run", "--interface", LOOPBACK, "--port", str(self.rasa_port),
                 "--connector", "rest", "--endpoints", str(self._endpoints_file()),
+                "--enable-api", "--auth-token", self.rasa_token,
                 *(["--model", str(self.model)] if self.model else []),
             ]
             self._spawn("rasa", rasa_cmd)
             self._spawn("gateway", [sys.executable, "-m", "bot.gateway", "--host", LOOPBACK,
                                     "--port", str(self.gateway_port),
                                     "--rasa-url", f"http://{LOOPBACK}:{self.rasa_port}",
-                                    "--tenants", str(self.tenants)])
+                                    "--tenants", str(self.tenants)],
+                        env={"RASA_TOKEN": self.rasa_token})
             if self.with_actions:
                 self._wait("actions", f"http://{LOOPBACK}:{self.actions_port}/health", deadline)
             self._wait("rasa", f"http://{LOOPBACK}:{self.rasa_port}/", deadline)
