@@ -150,7 +150,7 @@ def _add_staff_command(sub: argparse._SubParsersAction, module: str) -> None:
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name == module:  # not built yet
+        if exc.name and module.startswith(exc.name):  # the command (or its package) is not built yet
             return
         raise
     mod.add_parser(sub)
