@@ -61,6 +61,7 @@ rasa-test-nlu: train
 	$(PY) -m bot.rasa_tests nlu
 
 eval-search: setup
+	$(PY) scripts/place_coverage.py
 	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.75 --min-top3 0.82
 
 browser-setup: venv
