@@ -81,7 +81,8 @@ class Core:
         return self.resolver.resolve(text)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
-        return self.search_engine.search(text, limit)
+        """Ranked services; place names in the text are not counted as service words."""
+        return self.search_engine.search(text, limit, self.resolver.place_words(text))
 
     def office(self, service: Service, place: PlaceResult) -> Office | None:
         g = place.unique

@@ -93,8 +93,8 @@ class ServiceSearch:
             self.context[service.id] = {stem(t) for t in words if t not in STOPWORDS and len(t) >= 4}
 
     # -- query analysis --------------------------------------------------------------------------
-    def _query_tokens(self, text: str) -> list[str]:
-        raw = tokens(text)
+    def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        raw = [t for t in tokens(text) if t not in ignore]
         out = [stem(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
         present = [p for p in PARTICLES if p in raw]
         for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
@@ -124,9 +124,12 @@ class ServiceSearch:
         return pairs
 
     # -- ranking ---------------------------------------------------------------------------------
-    def search(self, text: str, limit: int = 5) -> list[Hit]:
-        """Services for ``text``, best first, each with a score in 0..1 (may be empty)."""
-        qtoks = self._query_tokens(text or "")
+    def search(self, text: str, limit: int = 5, ignore: set[str] | frozenset[str] = frozenset()) -> list[Hit]:
+        """Services for ``text``, best first, each with a score in 0..1 (may be empty).
+
+        ``ignore``: folded words to leave out (place names found by the place resolver).
+        """
+        qtoks = self._query_tokens(text or "", ignore)
         if not qtoks:
             return []
         pairs = self._pair_scores(qtoks)

@@ -43,3 +43,10 @@ def test_scores_are_ranked_and_bounded(core):
     assert scores == sorted(scores, reverse=True)
     assert all(0 < s <= 1 for s in scores)
     assert hits[0].service.id == "reisepass_verlust"
+
+
+def test_place_names_do_not_count_as_service_words(core):
+    words = core.resolver.place_words("Sperrmüll abholen lassen in Schwäbisch Hall, 74523")
+    assert {"schwaebisch", "hall", "74523"} <= words
+    assert "sperrmuell" not in words
+    assert core.search("Sperrmüll abholen lassen in Schwäbisch Hall")[0].service.id == "sperrmuell"

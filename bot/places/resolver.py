@@ -143,6 +143,23 @@ class PlaceResolver:
             return res
         return PlaceResult(None, text=text)
 
+    def place_words(self, text: str) -> set[str]:
+        """Folded words of ``text`` that name places (BW or elsewhere) or are PLZ/AGS.
+
+        The service search ignores them: "Sperrmüll in Schwäbisch Hall" is about Sperrmüll.
+        """
+        words = fold(text or "").split()
+        content = [w for w in words if w not in _FILLER]
+        standalone = 0 < len(content) <= 3
+        out = {w for w in words if w.isdigit() and len(w) in (5, 8)}
+        for table in (self.primary, self.alias):
+            for i, n, _ in self._spans(words, table, standalone):
+                out.update(words[i : i + n])
+        for i, n, _ in self._spans(words, self.foreign, standalone):
+            if i > 0 and words[i - 1] in PLACE_PREPOSITIONS:
+                out.update(words[i : i + n])
+        return out
+
     # -- strategies ----------------------------------------------------------------------------
     def _by_code(self, text: str) -> PlaceResult | None:
         for ags in _AGS_RE.findall(text):
