@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from bot.catalogue import Catalogue, Service
 from bot.config import catalogue_dir, data_dir
 from bot.places import PlaceResolver, PlaceResult, Register
@@ -61,12 +63,12 @@ class Core:
     """Everything the assistant knows, loaded from data files."""
 
     def __init__(self, register: Register, resolver: PlaceResolver, catalogue: Catalogue,
-                 responsibility: Responsibility) -> None:
+                 responsibility: Responsibility, families: dict[str, list[str]] | None = None) -> None:
         self.register = register
         self.resolver = resolver
         self.catalogue = catalogue
         self.responsibility = responsibility
-        self.search_engine = ServiceSearch(catalogue)
+        self.search_engine = ServiceSearch(catalogue, families)
 
     @classmethod
     def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> Core:
@@ -74,7 +76,11 @@ class Core:
         register, resolver = load_places(ddir, cdir.parent / "places")
         responsibility = Responsibility.load(cdir / "responsibility.yml")
         cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
-        return cls(register, resolver, cat, responsibility)
+        families_file = cdir.parent / "search" / "word_families.yml"
+        families = {}
+        if families_file.is_file():
+            families = (yaml.safe_load(families_file.read_text(encoding="utf-8")) or {}).get("families") or {}
+        return cls(register, resolver, cat, responsibility, families)
 
     # -- the operations the CLI, actions and API share --------------------------------------------
     def place(self, text: str) -> PlaceResult:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from bot.catalogue import Catalogue, Service
-from bot.text import FuzzyIndex, tokens
+from bot.text import FuzzyIndex, fold, tokens
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -63,14 +63,20 @@ class Hit:
 class ServiceSearch:
     """Ranks catalogue services for a free-text message."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None) -> None:
         self.catalogue = catalogue
+        # word -> family head: "verstorben" and "Todesfall" become the same search word.
+        self.family: dict[str, str] = {}
+        for head, words in (families or {}).items():
+            for word in [head, *words]:
+                for form in {fold(str(word)).replace(" ", ""), stem(fold(str(word)).replace(" ", ""))}:
+                    self.family.setdefault(form, stem(fold(str(head))))
         self.phrases: list[tuple[Service, str, tuple[str, ...]]] = []
         df: dict[str, set[str]] = {}
         for service in catalogue.services:
             texts = [service.name, *service.synonyms]
             for text in dict.fromkeys(texts):
-                toks = tuple(dict.fromkeys(stem(t) for t in tokens(text) if t not in STOPWORDS))
+                toks = tuple(dict.fromkeys(self._norm(t) for t in tokens(text) if t not in STOPWORDS))
                 if not toks:
                     continue
                 self.phrases.append((service, text, toks))
@@ -90,16 +96,20 @@ class ServiceSearch:
         self.context: dict[str, set[str]] = {}
         for service in catalogue.services:
             words = tokens(" ".join([service.description, *service.documents, service.online_note]))
-            self.context[service.id] = {stem(t) for t in words if t not in STOPWORDS and len(t) >= 4}
+            self.context[service.id] = {self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4}
 
     # -- query analysis --------------------------------------------------------------------------
+    def _norm(self, word: str) -> str:
+        """Stem, then map to the word family head if the word belongs to one."""
+        return self.family.get(word) or self.family.get(stem(word)) or stem(word)
+
     def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
         raw = [t for t in tokens(text) if t not in ignore]
-        out = [stem(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
+        out = [self._norm(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
         present = [p for p in PARTICLES if p in raw]
         for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
             for t in raw:
-                joined = stem(p + t)
+                joined = self._norm(p + t)
                 if t not in STOPWORDS and joined in self.vocab:
                     out.append(joined)
         return list(dict.fromkeys(t for t in out if len(t) >= 2))

@@ -50,3 +50,15 @@ def test_place_names_do_not_count_as_service_words(core):
     assert {"schwaebisch", "hall", "74523"} <= words
     assert "sperrmuell" not in words
     assert core.search("Sperrmüll abholen lassen in Schwäbisch Hall")[0].service.id == "sperrmuell"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("meine Mutter ist verstorben", {"sterbefall_anzeigen", "sterbeurkunde"}),
+        ("Hochzeit anmelden", {"eheschliessung_anmelden"}),
+        ("Nummernschild verloren", {"kennzeichen_verlust"}),
+    ],
+)
+def test_word_families_join_words_without_shared_spelling(core, text, expected):
+    assert top(core, text) in expected
