@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rasa-timeout", type=float, default=defaults.rasa_timeout)
     parser.add_argument("--require-register", action="store_true",
                         help="fail if bot.core's Gemeinde register cannot be loaded")
+    parser.add_argument("--api-keys", type=Path, default=defaults.api_keys_path,
+                        help="API keys per portal (YAML with SHA-256 hashes, see config/api_keys.example.yml)")
+    parser.add_argument("--demo-api-key", action="store_true",
+                        help="if the API key file is missing: generate a local demo key and print it once")
+    parser.add_argument("--actions-health-url", default=defaults.actions_health_url,
+                        help="action server health URL (for /api/v1/health)")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -37,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging(getattr(logging, str(args.log_level).upper(), logging.INFO))
     settings = Settings(rasa_url=args.rasa_url, tenants_path=args.tenants, web_dir=args.web_dir,
                         host=args.host, port=args.port, rasa_timeout=args.rasa_timeout,
-                        require_register=args.require_register)
+                        require_register=args.require_register, api_keys_path=args.api_keys,
+                        demo_api_key=args.demo_api_key, actions_health_url=args.actions_health_url,
+                        rasa_token=os.environ.get("RASA_TOKEN") or None)
     shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Gateway: demo page at http://{shown_host}:{args.port}/demo/", flush=True)
     web.run_app(create_app(settings), host=args.host, port=args.port,

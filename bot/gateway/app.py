@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from bot.gateway.api import api_guard, setup_api
 from bot.gateway.chat import (
     SETTINGS_KEY,
     TENANTS_KEY,
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build the gateway application. No network client is created before startup."""
     settings = settings or Settings()
     app = web.Application(
-        middlewares=[security_headers, cors_middleware, error_middleware],
+        middlewares=[security_headers, cors_middleware, api_guard, error_middleware],
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS_KEY] = settings
@@ -63,4 +64,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_post("/chat/messages", post_message)
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)
+    setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
     return app

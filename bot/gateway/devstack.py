@@ -116,7 +116,8 @@ class Stack:
             self._spawn("gateway", [sys.executable, "-m", "bot.gateway", "--host", LOOPBACK,
                                     "--port", str(self.gateway_port),
                                     "--rasa-url", f"http://{LOOPBACK}:{self.rasa_port}",
-                                    "--tenants", str(self.tenants)],
+                                    "--tenants", str(self.tenants), "--demo-api-key",
+                                    "--actions-health-url", f"http://{LOOPBACK}:{self.actions_port}/health"],
                         env={"RASA_TOKEN": self.rasa_token})
             if self.with_actions:
                 self._wait("actions", f"http://{LOOPBACK}:{self.actions_port}/health", deadline)
@@ -158,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="model file or directory (default: models/)")
     args = parser.parse_args(argv)
     stack = Stack(args.port, args.rasa_port, args.actions_port, args.tenants, args.model)
+
+    def _terminate(signum: int, _frame: object) -> None:  # SIGTERM (service managers, kill) = Ctrl+C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         base = stack.start()
         print(f"\nDigitaler Bürgerservice läuft. Demo-Seite: {base}/demo/\n"

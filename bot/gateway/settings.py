@@ -45,6 +45,14 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     register: RegisterLike | None = None
     require_register: bool = False
+    #: API keys per portal (SHA-256 hashes only); see config/api_keys.example.yml.
+    api_keys_path: Path = PROJECT_ROOT / "config" / "api_keys.yml"
+    #: Without an API key file: generate a local demo key at startup and print it once.
+    demo_api_key: bool = False
+    #: Token of Rasa's HTTP API on loopback (``RASA_TOKEN``), for /api/v1/health and /version.
+    rasa_token: str | None = None
+    #: The action server's health URL (loopback), for /api/v1/health.
+    actions_health_url: str = "http://127.0.0.1:5055/health"
 
     @property
     def webhook_url(self) -> str:

@@ -1,0 +1,68 @@
+"""Validation of query parameters and JSON bodies: every bad input is a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aiohttp import web
+
+from bot.gateway.errors import ApiError
+
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 20
+MAX_BODY_BYTES = 8 * 1024
+_LIMIT_RE = re.compile(r"^[0-9]{1,3}$")
+
+
+def optional_text(request: web.Request, name: str) -> str | None:
+    """A free-text query parameter if present: not blank, at most 200 characters."""
+    value = request.query.get(name)
+    if value is None:
+        return None
+    what = "query" if name == "q" else name
+    if len(value) > MAX_QUERY_CHARS:
+        raise ApiError(413, "query_too_long",
+                       f"Der Parameter '{name}' ist zu lang (höchstens {MAX_QUERY_CHARS} Zeichen).")
+    if not value.strip():
+        raise ApiError(400, f"empty_{what}", f"Der Parameter '{name}' ist leer.")
+    return value
+
+
+def required_text(request: web.Request, name: str) -> str:
+    value = optional_text(request, name)
+    if value is None:
+        raise ApiError(400, f"missing_{'query' if name == 'q' else name}", f"Der Parameter '{name}' fehlt.")
+    return value
+
+
+def limit_param(request: web.Request, default: int) -> int:
+    raw = request.query.get("limit")
+    if raw is None:
+        return default
+    if not _LIMIT_RE.match(raw) or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, "invalid_limit", f"limit muss eine ganze Zahl von 1 bis {MAX_LIMIT} sein.")
+    return int(raw)
+
+
+async def json_body(request: web.Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The JSON object body, or 415 / 413 / 400."""
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Bitte senden Sie JSON (Content-Type: application/json).")
+    too_large = ApiError(413, "too_large", f"Die Anfrage ist zu groß (höchstens {max_bytes // 1024} KiB).")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise too_large
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_large from None
+    if len(raw) > max_bytes:
+        raise too_large
+    try:
+        body = json.loads(raw.decode(request.charset or "utf-8"))
+    except (ValueError, LookupError, RecursionError):  # bad JSON or charset, absurd nesting
+        raise ApiError(400, "invalid_json", "Die Anfrage enthält kein gültiges JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Die Anfrage muss ein JSON-Objekt sein.")
+    return body

@@ -1,0 +1,52 @@
+"""Schemathesis against the running API: no 5xx, every status code and body as the OpenAPI document says.
+
+The gateway (real domain core, fake Rasa) listens on a free loopback port; schemathesis loads
+``/api/v1/openapi.json`` from it and sends valid and invalid requests to every operation, with
+the settings of ``schemathesis.toml`` beside this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from api_helpers import KEY, RASA_TOKEN, write_keys, write_tenants
+from live_server import LiveServer
+from schemathesis.config import SchemathesisConfig
+
+from bot.gateway import Settings
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory: pytest.TempPathFactory, core) -> Iterator[LiveServer]:
+    workdir = tmp_path_factory.mktemp("api-live")
+
+    def make_settings(upstream: str) -> Settings:
+        return Settings(rasa_url=upstream, tenants_path=write_tenants(workdir / "tenants.yml"),
+                        register=core.register, rasa_timeout=5.0,
+                        api_keys_path=write_keys(workdir / "api_keys.yml"),
+                        rasa_token=RASA_TOKEN, actions_health_url=upstream + "/health")
+
+    server = LiveServer(make_settings)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def api_schema(live_api: LiveServer):
+    config = SchemathesisConfig.from_path(CONFIG)
+    config.projects.default.update(headers={"X-API-Key": KEY})
+    return schemathesis.openapi.from_url(f"{live_api.base_url}/api/v1/openapi.json", config=config)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+def test_api_conforms_to_openapi(case) -> None:
+    case.call_and_validate()
