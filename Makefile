@@ -10,7 +10,7 @@ RASA_DATA := data/nlu data/stories data/rules
 CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibility.yml
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
-.PHONY: run test setup venv spacy nlu-generated train validate lint unit rasa-validate rasa-test-stories \
+.PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
         rasa-test-nlu eval-search browser-setup browser-test clean help
 
 help:
@@ -44,6 +44,20 @@ train: setup
 run: train
 	$(PY) -m bot.stack
 
+# --- staff workflow ------------------------------------------------------------------------------
+# Messages the assistant did not understand in the last 7 days (personal data masked).
+review: setup
+	$(PY) -m bot.cli review --since 7d
+
+# Delete conversations older than the retention period (30 days); run daily (cron).
+purge: venv
+	$(PY) -m bot.cli purge
+
+# Train, evaluate against the floors and load the new model into the running system (needs RASA_TOKEN
+# of the running stack: `make run` prints it).
+publish: setup
+	$(PY) -m bot.cli publish
+
 # --- tests ---------------------------------------------------------------------------------------
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests scripts
@@ -53,6 +67,14 @@ unit: setup
 
 rasa-validate: setup
 	$(PY) -m bot.rasa_validate
+
+# Our checks (catalogue, examples, responses, AGS, held-out sets) plus Rasa's validation.
+validate: setup
+	$(PY) -m bot.cli validate
+
+# Evaluation report (reports/eval/report.md) compared with the previous one; fails below the F1 floors.
+eval: train
+	$(PY) -m bot.cli eval
 
 rasa-test-stories: train
 	$(PY) -m bot.rasa_tests stories
@@ -70,7 +92,7 @@ browser-setup: venv
 browser-test: train browser-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
-test: lint unit eval-search rasa-validate train rasa-test-stories rasa-test-nlu browser-test
+test: lint unit eval-search validate train rasa-test-stories eval browser-test
 	@echo "All test stages passed."
 
 clean:

@@ -1,0 +1,197 @@
+"""``bot eval``: how well the trained model understands a labelled file, as a report for staff.
+
+Runs the model (loaded once) on every example of a Rasa NLU file (default: the held-out
+``tests/nlu/test_nlu.yml``; a Kommune may pass its own file in the same shape), computes intent
+precision/recall/F1, entity F1 (exact span and label), a confusion matrix, the service search's
+top-1/top-3 (``scripts/eval_search.py``) and the worst errors, and writes ``report.md``,
+``metrics.json`` and two PNG plots. The previous report in the output folder is moved to
+``previous/`` and compared: drops are marked REGRESSION. Exit code 1 when intent or entity F1 is
+below the floor (the same floors as ``make test``), 2 for an unusable input file, 4 without a model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+from bot.config import DATA_DIR_ENV, PROJECT_ROOT
+from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
+from bot.staff import report
+from bot.staff.metrics import Prediction, build_metrics, check_floors, compare
+from bot.staff.yaml_lines import ERROR, Example, read_examples, rel
+
+QUERIES_FILE = "tests/eval/service_queries.yml"
+OUT_DIR = "reports/eval"
+PREVIOUS = "previous"
+FALLBACK_INTENT = "nlu_fallback"
+SEARCH_SCRIPT = PROJECT_ROOT / "scripts" / "eval_search.py"
+HELP = ("Lässt das trainierte Modell alle Beispiele einer beschrifteten Datei deuten und schreibt einen Bericht "
+        "(report.md mit Tabellen und Bildern, metrics.json) in den Ausgabeordner. Der vorige Bericht wird nach "
+        "previous/ verschoben und verglichen; Rückschritte sind mit REGRESSION markiert. Exit-Code 1, wenn das F1 "
+        "der Absichten oder der Entitäten unter der Untergrenze liegt. Anleitung: docs/staff/.")
+
+
+def to_prediction(result: dict) -> Prediction:
+    """One ``parse_message`` result; a fallback is undone like ``rasa test nlu`` does (2nd best intent)."""
+    intent = result.get("intent") or {}
+    ranking = result.get("intent_ranking") or []
+    fallback = intent.get("name") == FALLBACK_INTENT
+    if fallback and len(ranking) > 1:
+        intent = ranking[1]
+    entities = tuple((int(e["start"]), int(e["end"]), str(e["entity"]))
+                     for e in result.get("entities") or [] if "start" in e and "end" in e)
+    return Prediction(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), entities, fallback)
+
+
+def predict(agent, examples: list[Example]) -> list[Prediction]:
+    async def parse_all() -> list[dict]:
+        return [await agent.parse_message(ex.text) for ex in examples]
+
+    return [to_prediction(r) for r in asyncio.run(parse_all())]
+
+
+class SearchRun:
+    """``scripts/eval_search.py`` (its ``evaluate``) in a second process, while the model loads."""
+
+    def __init__(self, queries: Path, out: Path, data_dir: str | None = None) -> None:
+        self.out = out
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+        if data_dir:
+            env[DATA_DIR_ENV] = data_dir
+        self.proc = subprocess.Popen(
+            [sys.executable, str(SEARCH_SCRIPT), str(queries), "--json", str(out)],
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def result(self) -> dict:
+        _, err = self.proc.communicate()
+        try:
+            data = json.loads(self.out.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = (err.strip().splitlines() or ["keine Ausgabe"])[-1]
+            raise RuntimeError(f"Leistungssuche nicht auswertbar ({last})") from None
+        finally:
+            self.out.unlink(missing_ok=True)
+        data["file"] = rel(Path(data["file"]), PROJECT_ROOT)
+        return data
+
+
+def read_previous(path: Path) -> dict | None:
+    file = path / report.METRICS if path.is_dir() else path
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def rotate(out: Path) -> None:
+    """Move the last report to ``out/previous/`` (replacing the one before)."""
+    if not (out / report.METRICS).is_file():
+        return
+    target = out / PREVIOUS
+    target.mkdir(parents=True, exist_ok=True)
+    for name in report.FILES:
+        (target / name).unlink(missing_ok=True)
+        if (out / name).is_file():
+            shutil.move(str(out / name), str(target / name))
+
+
+def _path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() or path.exists() else PROJECT_ROOT / path
+
+
+def _quiet(*_args: object, **_kwargs: object) -> None:
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    warnings.simplefilter("ignore")  # Rasa's and TensorFlow's deprecation noise is not for staff
+    warnings.showwarning = _quiet  # some libraries reset the filters while they are imported
+    from bot.parse import ModelError, latest_model, load_agent
+
+    started = time.perf_counter()
+    nlu_file = _path(args.nlu)
+    if not nlu_file.is_file():
+        print(f"Fehler: Testdatei nicht gefunden: {args.nlu}", file=sys.stderr)
+        return 2
+    examples, problems = read_examples(nlu_file, PROJECT_ROOT)
+    errors = [str(p) for p in problems if p.level == ERROR]
+    if errors or not examples:
+        print("Fehler: Die Testdatei ist nicht im Format von tests/nlu/test_nlu.yml"
+              + (": " + "; ".join(errors[:3]) if errors else " (keine Beispiele unter 'nlu: - intent:')"),
+              file=sys.stderr)
+        return 2
+    queries = None if args.no_search else _path(args.queries)
+    if queries is not None and not queries.is_file():
+        print(f"Fehler: Suchanfragen nicht gefunden: {args.queries} (oder --no-search)", file=sys.stderr)
+        return 2
+    out = _path(args.out)
+    previous = read_previous(_path(args.previous)) if args.previous else read_previous(out)
+    out.mkdir(parents=True, exist_ok=True)
+    search_run = SearchRun(queries, out / ".search.json", args.data_dir) if queries else None
+    try:
+        model = latest_model(args.model)
+        print(f"Lade Modell {model.name} …", flush=True)
+        agent = load_agent(model)
+    except ModelError as exc:
+        if search_run:
+            search_run.proc.kill()
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 4
+    predictions = predict(agent, examples)
+    try:
+        search = search_run.result() if search_run else None
+    except RuntimeError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 4
+    meta = {"created": datetime.now().strftime("%d.%m.%Y %H:%M"), "model": model.name,
+            "nlu_file": rel(nlu_file, PROJECT_ROOT)}
+    metrics = build_metrics(examples, predictions, search, meta)
+    comparison = compare(metrics, previous)
+    floors = {"intent": args.min_intent_f1, "entity": args.min_entity_f1}
+    failures = check_floors(metrics["summary"], floors["intent"], floors["entity"])
+    rotate(out)
+    report.write(out, metrics, comparison, floors, failures)
+    print_summary(metrics, comparison, failures, out / report.REPORT, time.perf_counter() - started)
+    return 1 if failures else 0
+
+
+def print_summary(m: dict, comparison: dict | None, failures: list[str], path: Path, seconds: float) -> None:
+    s = m["summary"]
+    line = (f"{m['nlu_file']} ({s['examples']} Beispiele), Modell {m['model']}: "
+            f"Absichten F1 {report.num(s['intent_weighted_f1'])}, Entitäten F1 {report.num(s['entity_f1'])}")
+    if s["service_top1"] is not None:
+        line += f", Leistungssuche Top-1 {report.pct(s['service_top1'])}, Top-3 {report.pct(s['service_top3'])}"
+    print(line)
+    for reason in (comparison or {}).get("regressions", []):
+        print(f"REGRESSION: {reason}")
+    for reason in failures:
+        print(f"NICHT BESTANDEN: {reason}")
+    print(f"Bericht: {rel(path, PROJECT_ROOT)} ({seconds:.0f} s)")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("eval", help="Sprachmodell auswerten: Bericht mit F1, Verwechslungsmatrix, Leistungssuche",
+                              description=HELP)
+    p.add_argument("--nlu", default=NLU_TEST_FILE, help=f"beschriftete Beispiele (Standard: {NLU_TEST_FILE})")
+    p.add_argument("--queries", default=QUERIES_FILE, help=f"Suchanfragen mit erwarteter Leistung (Standard: {QUERIES_FILE})")
+    p.add_argument("--no-search", action="store_true", help="Leistungssuche nicht auswerten")
+    p.add_argument("--model", help="Modelldatei oder -verzeichnis (Standard: neuestes Modell in models/)")
+    p.add_argument("--out", default=OUT_DIR, help=f"Ausgabeordner (Standard: {OUT_DIR})")
+    p.add_argument("--previous", help="Ordner oder metrics.json des Vergleichsberichts "
+                   f"(Standard: der letzte Bericht im Ausgabeordner, danach in {OUT_DIR}/{PREVIOUS}/)")
+    p.add_argument("--min-intent-f1", type=float, default=INTENT_F1_FLOOR,
+                   help=f"Untergrenze für das gewichtete F1 der Absichten (Standard: {INTENT_F1_FLOOR})")
+    p.add_argument("--min-entity-f1", type=float, default=ENTITY_F1_FLOOR,
+                   help=f"Untergrenze für das F1 der Entitäten (Standard: {ENTITY_F1_FLOOR})")
+    p.set_defaults(func=run)

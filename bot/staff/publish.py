@@ -1,0 +1,196 @@
+"""``bot publish``: load a newly trained model into the running Rasa without downtime.
+
+1. Train into a staging directory (``build/staging``) unless ``--model`` is given.
+2. Refuse a model that cannot be opened (exit 3) or whose NLU F1 on the held-out test file is
+   below the floors of :mod:`bot.rasa_tests` (exit 2). Nothing is sent to Rasa then.
+3. ``PUT /model`` on Rasa's HTTP API (loopback, token): Rasa loads the new agent next to the old
+   one and swaps it in; conversations live in the tracker store and simply continue. If Rasa cannot
+   load it, Rasa answers with an error and keeps the old agent (exit 1).
+4. Check with ``GET /status`` that the new ``model_id`` serves, then move the model into
+   ``models/`` (so a restart serves it too). A refused model never lands in ``models/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bot.config import PROJECT_ROOT
+from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE, read_f1
+
+EXIT_RASA, EXIT_FLOOR, EXIT_MODEL = 1, 2, 3
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+
+
+class PublishError(Exception):
+    def __init__(self, message: str, code: int = EXIT_RASA) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def model_id_of(model: Path) -> str:
+    """The ``model_id`` in a Rasa 3 model archive (raises PublishError if it is not one)."""
+    try:
+        with tarfile.open(model, "r:gz") as tar:
+            for member in tar:
+                if member.isfile() and member.name.lstrip("./") == "metadata.json":
+                    handle = tar.extractfile(member)
+                    meta = json.load(handle) if handle else {}
+                    if isinstance(meta, dict) and meta.get("model_id"):
+                        return str(meta["model_id"])
+    except (OSError, tarfile.TarError, EOFError, ValueError) as exc:
+        raise PublishError(f"{model.name} ist kein lesbares Rasa-Modell ({type(exc).__name__})", EXIT_MODEL) from None
+    raise PublishError(f"{model.name} enthält keine Modell-Metadaten (metadata.json)", EXIT_MODEL)
+
+
+class RasaApi:
+    """Rasa's HTTP API on loopback (``--enable-api --auth-token``)."""
+
+    def __init__(self, url: str, token: str, timeout: float = 600.0) -> None:
+        self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        query = urllib.parse.urlencode({"token": self.token})
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"{self.url}{path}?{query}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+        try:
+            with opener.open(req, timeout=self.timeout) as resp:
+                raw = resp.read()
+                return resp.status, json.loads(raw) if raw.strip() else None
+        except urllib.error.HTTPError as exc:
+            try:
+                payload = json.loads(exc.read() or b"null")
+            except ValueError:
+                payload = None
+            return exc.code, payload
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise PublishError(f"Rasa unter {self.url} nicht erreichbar ({reason})") from None
+
+    def status(self) -> dict[str, Any]:
+        code, payload = self._call("GET", "/status")
+        if code == 401 or code == 403:
+            raise PublishError("Rasa lehnt das Token ab (RASA_TOKEN / --token prüfen)")
+        if code != 200 or not isinstance(payload, dict):
+            raise PublishError(f"Rasa /status antwortet mit HTTP {code}: {_message(payload)}")
+        return payload
+
+    def load(self, model: Path) -> None:
+        """``PUT /model``; raises PublishError with Rasa's message if Rasa refuses the model."""
+        code, payload = self._call("PUT", "/model", {"model_file": str(model.resolve())})
+        if code not in (200, 204):
+            raise PublishError(f"Rasa hat das Modell nicht geladen (HTTP {code}: {_message(payload)}); "
+                               "das bisherige Modell bleibt aktiv.")
+
+
+def _message(payload: Any) -> str:
+    if isinstance(payload, dict):
+        return str(payload.get("message") or payload.get("reason") or payload)[:300]
+    return str(payload)[:300]
+
+
+def evaluate(model: Path, test_file: str, intent_floor: float, entity_floor: float) -> tuple[float, float]:
+    """Intent and entity F1 of ``model`` on ``test_file``; PublishError below the floors."""
+    with tempfile.TemporaryDirectory(prefix="publish-eval-") as out:
+        cmd = [str(Path(sys.executable).with_name("rasa")), "test", "nlu", "--nlu", test_file,
+               "--model", str(model), "--domain", "domain", "--out", out, "--quiet", "--no-plot", "--no-errors"]
+        rc = subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if rc != 0:
+            raise PublishError(f"Das Modell {model.name} ließ sich nicht laden/bewerten (rasa test nlu: {rc}); "
+                               "nicht veröffentlicht.", EXIT_MODEL)
+        intent, entity = read_f1(Path(out))
+    print(f"Bewertung {model.name} auf {test_file}: Absichten F1 {intent:.3f} (Minimum {intent_floor}), "
+          f"Entitäten F1 {entity:.3f} (Minimum {entity_floor})")
+    if intent < intent_floor or entity < entity_floor:
+        raise PublishError("Modell unter der Mindestgüte; nicht veröffentlicht, das bisherige Modell bleibt aktiv.",
+                           EXIT_FLOOR)
+    return intent, entity
+
+
+def _newest(directory: Path) -> Path | None:
+    models = sorted(directory.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def staged_model(args: argparse.Namespace) -> Path:
+    if args.model:
+        if not args.model.is_file():
+            raise PublishError(f"Modelldatei nicht gefunden: {args.model}", EXIT_MODEL)
+        return args.model
+    staging = args.staging_dir
+    if not args.skip_train:
+        from bot.train import train
+
+        staging.mkdir(parents=True, exist_ok=True)
+        rc, seconds = train(out=str(staging))
+        print(f"Training in {staging} nach {seconds:.0f} s beendet (Code {rc}).")
+        if rc != 0:
+            raise PublishError(f"Training fehlgeschlagen (Code {rc})")
+    model = _newest(staging) if staging.is_dir() else None
+    if model is None:
+        raise PublishError(f"Kein Modell in {staging}", EXIT_MODEL)
+    return model
+
+
+def publish(args: argparse.Namespace) -> str:
+    """Run the steps of the module docstring; returns the new model id."""
+    api = RasaApi(args.rasa_url, args.token, args.timeout)
+    before = api.status().get("model_id")  # fail early if Rasa or the token is wrong
+    model = staged_model(args)
+    new_id = model_id_of(model)
+    evaluate(model, args.test_file, args.min_intent_f1, args.min_entity_f1)
+    started = time.monotonic()
+    api.load(model)
+    now = api.status().get("model_id")
+    if now != new_id:
+        raise PublishError(f"Rasa meldet Modell {now}, erwartet {new_id}; bitte prüfen.")
+    target = args.models_dir / model.name
+    if model.resolve() != target.resolve():
+        args.models_dir.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(model), target)
+    print(f"Veröffentlicht: {target.name} (model_id {new_id}, vorher {before}) in {time.monotonic() - started:.1f} s "
+          "geladen, ohne Neustart.")
+    return new_id
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    if not args.token:
+        print("Fehler: kein Token für Rasas HTTP-API (--token oder RASA_TOKEN).", file=sys.stderr)
+        return EXIT_RASA
+    try:
+        publish(args)
+    except PublishError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return exc.code
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("publish", help="Neues Modell ohne Ausfall in den laufenden Assistenten laden",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", type=Path, help="dieses Modell veröffentlichen (sonst neu trainieren)")
+    p.add_argument("--skip-train", action="store_true", help="nicht trainieren: neuestes Modell im Staging nehmen")
+    p.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
+    p.add_argument("--token", default=os.environ.get("RASA_TOKEN"), help="Token der Rasa-API (Standard: $RASA_TOKEN)")
+    p.add_argument("--staging-dir", type=Path, default=PROJECT_ROOT / "build" / "staging")
+    p.add_argument("--models-dir", type=Path, default=PROJECT_ROOT / "models")
+    p.add_argument("--test-file", default=NLU_TEST_FILE)
+    p.add_argument("--min-intent-f1", type=float, default=INTENT_F1_FLOOR)
+    p.add_argument("--min-entity-f1", type=float, default=ENTITY_F1_FLOOR)
+    p.add_argument("--timeout", type=float, default=600.0, help="Sekunden für das Laden in Rasa")
+    p.set_defaults(func=cmd_publish)
