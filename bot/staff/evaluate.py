@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import DATA_DIR_ENV, PROJECT_ROOT
-from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
+from bot.rasa_tests import ENTITY_EXACT_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
 from bot.staff import report
 from bot.staff.metrics import Prediction, build_metrics, check_floors, compare
 from bot.staff.yaml_lines import ERROR, Example, read_examples, rel
@@ -192,6 +192,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    f"(Standard: der letzte Bericht im Ausgabeordner, danach in {OUT_DIR}/{PREVIOUS}/)")
     p.add_argument("--min-intent-f1", type=float, default=INTENT_F1_FLOOR,
                    help=f"Untergrenze für das gewichtete F1 der Absichten (Standard: {INTENT_F1_FLOOR})")
-    p.add_argument("--min-entity-f1", type=float, default=ENTITY_F1_FLOOR,
-                   help=f"Untergrenze für das F1 der Entitäten (Standard: {ENTITY_F1_FLOOR})")
+    p.add_argument("--min-entity-f1", type=float, default=ENTITY_EXACT_F1_FLOOR,
+                   help=f"Untergrenze für das F1 der Entitäten, exakte Spanne (Standard: {ENTITY_EXACT_F1_FLOOR})")
     p.set_defaults(func=run)
