@@ -6,13 +6,13 @@ The model is loaded once; each input line ``{"text": ...}`` gives
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+from bot.aio import run_sync
 from bot.config import PROJECT_ROOT
 
 
@@ -45,7 +45,7 @@ def load_agent(model: Path):
 
 
 def parse_one(agent, core, text: str) -> dict:
-    result = asyncio.run(agent.parse_message(text))
+    result = run_sync(agent.parse_message(text))
     intent = result.get("intent") or {}
     entities = [
         {k: e.get(k) for k in ("entity", "value", "start", "end", "confidence_entity", "extractor") if k in e}

@@ -12,7 +12,6 @@ below the floor (the same floors as ``make test``), 2 for an unusable input file
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import warnings
 from datetime import datetime
 from pathlib import Path
 
+from bot.aio import run_sync
 from bot.config import DATA_DIR_ENV, PROJECT_ROOT
 from bot.rasa_tests import ENTITY_EXACT_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
 from bot.staff import report
@@ -56,7 +56,7 @@ def predict(agent, examples: list[Example]) -> list[Prediction]:
     async def parse_all() -> list[dict]:
         return [await agent.parse_message(ex.text) for ex in examples]
 
-    return [to_prediction(r) for r in asyncio.run(parse_all())]
+    return [to_prediction(r) for r in run_sync(parse_all())]
 
 
 class SearchRun:
