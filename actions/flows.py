@@ -28,7 +28,8 @@ def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, 
             return None, []
         if res.ambiguous:
             dispatcher.utter_message(
-                response="utter_place_ambiguous", query=res.text.strip()[:60],
+                response="utter_place_ambiguous_plz" if res.match == "plz" else "utter_place_ambiguous",
+                query=(res.matched or res.text.strip())[:60],
                 buttons=[render.place_button(g) for g in res.candidates[:6]],
             )
             return None, [SlotSet("pending", "place")]

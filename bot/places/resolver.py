@@ -40,6 +40,8 @@ class PlaceResult:
     land: str | None = None
     outside_name: str | None = None
     text: str = ""
+    #: The words that named the place ("Altdorf", "70734"), for asking back.
+    matched: str = ""
 
     @property
     def unique(self) -> Gemeinde | None:
@@ -164,7 +166,7 @@ class PlaceResolver:
     def _by_code(self, text: str) -> PlaceResult | None:
         for ags in _AGS_RE.findall(text):
             if (g := self.register.by_ags(ags)) is not None:
-                return PlaceResult(True, [g], "ags", text=text)
+                return PlaceResult(True, [g], "ags", text=text, matched=ags)
             if (f := self.register.foreign_by_ags.get(ags)) is not None:
                 return PlaceResult(False, [], "outside", f.land, f.name, text=text)
         for plz in _PLZ_RE.findall(text):
@@ -173,7 +175,7 @@ class PlaceResolver:
                 named = self._by_name(fold(_PLZ_RE.sub(" ", text)).split(), False)
                 if named and (both := [g for g in found if g in named.candidates]):
                     found = both
-                return PlaceResult(True, found, "plz", text=text)
+                return PlaceResult(True, found, "plz", text=text, matched=plz)
             if plz in self.register.foreign_plz:
                 return PlaceResult(False, [], "outside", self.register.foreign_plz[plz], plz, text=text)
         return None
@@ -214,8 +216,10 @@ class PlaceResolver:
             return None
         _, _, key = self._pick(spans, words)
         if key in self.primary:
-            return PlaceResult(True, list(self.primary[key]), "name")
-        return PlaceResult(True, list(self.alias[key]), "alias")
+            found = list(self.primary[key])
+            return PlaceResult(True, found, "name", matched=_display(key, found))
+        found = list(self.alias[key])
+        return PlaceResult(True, found, "alias", matched=_display(key, found))
 
     def _outside(self, words: list[str], standalone: bool) -> PlaceResult | None:
         content = [w for w in words if w not in _FILLER]
@@ -250,7 +254,14 @@ class PlaceResolver:
         if best is None:
             return None
         key = best[2]
-        return PlaceResult(True, list(self.primary.get(key) or self.alias[key]), "fuzzy")
+        found = list(self.primary.get(key) or self.alias[key])
+        return PlaceResult(True, found, "fuzzy", matched=_display(key, found))
+
+
+def _display(key: str, found: list[Gemeinde]) -> str:
+    """The matched name as citizens write it: the shared short name ("Altdorf"), else the key."""
+    names = {g.short_name.split(" (")[0] for g in found}
+    return names.pop() if len(names) == 1 else key.title()
 
 
 def _add(table: dict[str, list[Gemeinde]], key: str, g: Gemeinde) -> None:

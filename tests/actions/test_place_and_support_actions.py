@@ -25,8 +25,9 @@ async def test_place_change_answers_the_pending_service_for_the_new_place(run_ac
 
 
 async def test_shared_place_name_asks_back_with_the_kreis_on_each_button(run_action):
-    messages, slots = await run_action(ActionSetPlace(), make_tracker("Altdorf", "inform_place"))
+    messages, slots = await run_action(ActionSetPlace(), make_tracker("Ich möchte in Altdorf bauen", "inform_place"))
     assert responses(messages) == ["utter_place_ambiguous"]
+    assert messages[0]["query"] == "Altdorf"
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles == ["Altdorf (Landkreis Böblingen)", "Altdorf (Landkreis Esslingen)"]
     assert "place_ags" not in slots
@@ -104,3 +105,10 @@ async def test_plain_place_message_is_not_searched_as_a_service(run_action):
     messages, slots = await run_action(ActionSetPlace(), make_tracker("ich wohne in Fellbach", "inform_place"))
     assert responses(messages) == ["utter_place_set"]
     assert "service_id" not in slots
+
+
+async def test_shared_plz_asks_which_gemeinde(run_action):
+    messages, _ = await run_action(ActionSetPlace(), make_tracker("71111", "inform_place"))
+    assert responses(messages) == ["utter_place_ambiguous_plz"]
+    assert messages[0]["query"] == "71111"
+    assert {b["title"] for b in messages[0]["buttons"]} == {"Waldenbuch (Landkreis Böblingen)", "Filderstadt (Landkreis Esslingen)"}
