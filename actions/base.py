@@ -16,10 +16,17 @@ log = logging.getLogger(__name__)
 _lock = asyncio.Lock()
 
 
+_core: Core | None = None
+
+
 async def core() -> Core:
     """The domain core, loaded once per process in a worker thread so the event loop never blocks."""
-    async with _lock:
-        return await asyncio.to_thread(get_core)
+    global _core
+    if _core is None:
+        async with _lock:
+            if _core is None:
+                _core = await asyncio.to_thread(get_core)
+    return _core
 
 
 class SafeAction(Action, ABC):

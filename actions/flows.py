@@ -47,8 +47,7 @@ def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, 
 
 
 def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g: Gemeinde, text: str = "") -> None:
-    plz = next((p for p in g.plz if p in text), None)
-    office = core.responsibility.office(service, g, plz)
+    office = core.responsibility.office(service, g, g.plz_in(text))
     if office is None:
         link = f" Mehr zur Leistung: {service.servicebw_url()}" if service.servicebw_id else ""
         dispatcher.utter_message(response="utter_office_unknown", name=service.name, place=g.short_name, link=link)

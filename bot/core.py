@@ -94,8 +94,7 @@ class Core:
         g = place.unique
         if g is None:
             return None
-        plz = next((p for p in g.plz if p in place.text), None)
-        return self.responsibility.office(service, g, plz)
+        return self.responsibility.office(service, g, g.plz_in(place.text))
 
     def lookup(self, text: str, place_text: str | None = None, limit: int = 5) -> Lookup:
         """Services for ``text``; the place from ``place_text`` or else from ``text`` itself."""

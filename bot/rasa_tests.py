@@ -46,9 +46,20 @@ def read_f1(results: Path) -> tuple[float, float]:
     return intent, entity
 
 
+def test_nlu(model: str, test_file: str, out: str, quiet: bool = False) -> int:
+    """``rasa test nlu`` of ``model`` (file or folder) on ``test_file``; reports land in ``out``."""
+    args = ["test", "nlu", "--nlu", test_file, "--model", model, "--domain", "domain", "--out", out, "--quiet"]
+    if quiet:
+        args += ["--no-plot", "--no-errors"]
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        return subprocess.call([str(Path(sys.executable).with_name("rasa")), *args], cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return _rasa(*args)
+
+
 def nlu(test_file: str = NLU_TEST_FILE, intent_floor: float = INTENT_F1_FLOOR,
         entity_floor: float = ENTITY_F1_FLOOR, out: str = "results/nlu") -> int:
-    rc = _rasa("test", "nlu", "--nlu", test_file, "--model", "models", "--domain", "domain", "--out", out, "--quiet")
+    rc = test_nlu("models", test_file, out)
     if rc != 0:
         print(f"rasa test nlu failed (exit code {rc})")
         return rc

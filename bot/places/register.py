@@ -67,6 +67,10 @@ class Gemeinde:
         """The Regierungspräsidium of the Gemeinde's Regierungsbezirk."""
         return "Regierungspräsidium " + self.regierungsbezirk.replace("Reg.-Bez. ", "")
 
+    def plz_in(self, text: str) -> str | None:
+        """The one of this Gemeinde's PLZ that ``text`` names, if any (for the localised link)."""
+        return next((p for p in self.plz if p in text), None)
+
     def to_dict(self) -> dict:
         """The CLI/API shape of a candidate."""
         return {

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT
-from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE, read_f1
+from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE, read_f1, test_nlu
 
 EXIT_RASA, EXIT_FLOOR, EXIT_MODEL = 1, 2, 3
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -106,10 +105,7 @@ def _message(payload: Any) -> str:
 def evaluate(model: Path, test_file: str, intent_floor: float, entity_floor: float) -> tuple[float, float]:
     """Intent and entity F1 of ``model`` on ``test_file``; PublishError below the floors."""
     with tempfile.TemporaryDirectory(prefix="publish-eval-") as out:
-        cmd = [str(Path(sys.executable).with_name("rasa")), "test", "nlu", "--nlu", test_file,
-               "--model", str(model), "--domain", "domain", "--out", out, "--quiet", "--no-plot", "--no-errors"]
-        rc = subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rc = test_nlu(str(model), test_file, out, quiet=True)
         if rc != 0:
             raise PublishError(f"Das Modell {model.name} ließ sich nicht laden/bewerten (rasa test nlu: {rc}); "
                                "nicht veröffentlicht.", EXIT_MODEL)

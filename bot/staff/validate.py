@@ -10,15 +10,12 @@ checked: they are rebuilt from the catalogue by ``make setup``.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 from bot.catalogue import load_servicebw_ids
 from bot.config import PROJECT_ROOT, DataDirError, data_dir
-from bot.rasa_validate import UNUSED, responses_used_by_actions
-from bot.rasa_validate import WARNING as RASA_WARNING
+from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
 from bot.staff.checks_heldout import check_nlu_test_files, check_search_queries
 from bot.staff.checks_nlu import (
@@ -83,23 +80,7 @@ def rasa_findings(root: Path) -> list[Finding]:
     """``rasa data validate --fail-on-warnings``; tolerated: responses only custom actions send."""
     if not (root / "config.yml").is_file():
         return [Finding(ERROR, "config.yml", 0, "Datei fehlt; die Rasa-Prüfung ist nicht möglich")]
-    data = [d for d in ("data/nlu", "data/rules", "data/stories") if (root / d).is_dir()]
-    cmd = [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--fail-on-warnings",
-           "--domain", "domain", "--config", "config.yml", "--data", *data]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    output = proc.stdout + proc.stderr
-    used = responses_used_by_actions(root / "actions")
-    findings = []
-    for message in RASA_WARNING.findall(output):
-        unused = UNUSED.search(message)
-        if not (unused and unused.group(1) in used):
-            findings.append(Finding(ERROR, RASA_LABEL, 0, message.strip()))
-    if proc.returncode != 0 and not findings:
-        lines = [line.strip() for line in output.splitlines() if "ERROR" in line] or output.strip().splitlines()[-3:]
-        findings += [Finding(ERROR, RASA_LABEL, 0, line) for line in lines]
-        findings.append(Finding(ERROR, RASA_LABEL, 0, f"Rasa-Prüfung mit Exit-Code {proc.returncode} beendet"))
-    return findings
+    return [Finding(ERROR, RASA_LABEL, 0, problem) for problem in rasa_problems(root)]
 
 
 def run(args: argparse.Namespace) -> int:
