@@ -31,6 +31,11 @@ import yaml
 from bot.gateway.settings import PROJECT_ROOT
 
 LOOPBACK = "127.0.0.1"
+#: Sanic (Rasa, action server) closes idle keep-alive connections after 5 s by default, but the
+#: aiohttp clients calling them (Rasa -> actions, gateway -> Rasa) reuse pooled connections for
+#: 15 s; a request on a connection the server just closed fails and the citizen gets no answer.
+#: The servers must keep connections open longer than the clients do.
+SANIC_ENV = {"SANIC_KEEP_ALIVE_TIMEOUT": "75"}
 
 
 class StackError(RuntimeError):
@@ -105,14 +110,14 @@ class Stack:
         try:
             if self.with_actions:
                 self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                        "--port", str(self.actions_port)], env={"SANIC_HOST": LOOPBACK})
+                                        "--port", str(self.actions_port)], env={"SANIC_HOST": LOOPBACK, **SANIC_ENV})
             rasa_cmd = self.rasa_cmd or [
                 sys.executable, "-m", "rasa", "run", "--interface", LOOPBACK, "--port", str(self.rasa_port),
                 "--connector", "rest", "--endpoints", str(self._endpoints_file()),
                 "--enable-api", "--auth-token", self.rasa_token,
                 *(["--model", str(self.model)] if self.model else []),
             ]
-            self._spawn("rasa", rasa_cmd)
+            self._spawn("rasa", rasa_cmd, env=SANIC_ENV)
             self._spawn("gateway", [sys.executable, "-m", "bot.gateway", "--host", LOOPBACK,
                                     "--port", str(self.gateway_port),
                                     "--rasa-url", f"http://{LOOPBACK}:{self.rasa_port}",
