@@ -1,0 +1,223 @@
+"""``make bench``: this assistant side by side with stock Rasa, in one run on this machine.
+
+Configurations (each started, measured and stopped in turn, all on 127.0.0.1):
+- ``stock``: Rasa's own starter bot (``rasa init --no-prompt``), REST channel, Rasa's defaults;
+  built and trained once per Rasa version, cached under ``~/.cache/bw-buergerservice/``.
+- ``embedded``: this assistant as citizens reach it: gateway -> Rasa -> action server, default profile
+  (SQLite tracker store, in-memory lock store).
+- ``production``: the same with the PostgreSQL tracker store and the Redis lock store (local services).
+
+For each concurrency level, closed-loop simulated citizens (scripts/bench_load.py) each send a German
+five-message conversation on their own sender id. Prints messages/s, p50/p95/p99 latency, errors,
+empty replies and the peak RSS of every process; writes ``reports/bench.json`` with each
+configuration's throughput ratio to ``stock``. Not a CI gate (shared machines are noisy): ``make test``
+runs ``--smoke`` so the script cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_load import RssSampler, gateway_sender, rasa_rest_sender, run_load  # noqa: E402
+
+from bot.gateway.devstack import LOOPBACK, Stack  # noqa: E402
+from bot.staff.trackers import read_endpoints  # noqa: E402
+
+QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "LOG_LEVEL": "WARNING"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def rasa_version() -> str:
+    from importlib.metadata import version
+
+    return version("rasa")
+
+
+def stock_project() -> Path:
+    """The ``rasa init`` project for this Rasa version, created and trained once."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bw-buergerservice"
+    project = cache / f"rasa-init-{rasa_version()}"
+    if not list((project / "models").glob("*.tar.gz")):
+        project.mkdir(parents=True, exist_ok=True)
+        print(f"Building the stock reference in {project} (rasa init --no-prompt, trains once) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
+                       cwd=project, env={**os.environ, **QUIET_ENV}, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    return project
+
+
+class StockRasa:
+    """``rasa run`` of the starter bot, REST channel, nothing else changed."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.project = stock_project()
+        self.port = free_port()
+        self.log = open(log_dir / "stock-rasa.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 240) -> str:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "--interface", LOOPBACK, "--port", str(self.port),
+             "--model", str(self.project / "models")],
+            cwd=self.project, env={**os.environ, **QUIET_ENV}, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        base = f"http://{LOOPBACK}:{self.port}"
+        deadline = time.monotonic() + timeout
+        import urllib.request
+
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("stock Rasa exited; see its log")
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - loopback
+                    return base
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("stock Rasa did not answer")
+
+    def pids(self) -> dict[str, int]:
+        return {"rasa": self.proc.pid} if self.proc else {}
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+        self.log.close()
+
+
+class ProductionStack(Stack):
+    """The stack with config/production/endpoints.yml (PostgreSQL tracker store, Redis lock store)."""
+
+    def _endpoints_file(self) -> Path:
+        data = read_endpoints(ROOT / "config" / "production" / "endpoints.yml")
+        data["action_endpoint"] = {"url": f"http://{LOOPBACK}:{self.actions_port}/webhook"}
+        handle, path = tempfile.mkstemp(prefix="endpoints-prod-", suffix=".yml")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            yaml.safe_dump(data, out)
+        self._tmp_paths.append(Path(path))
+        return Path(path)
+
+
+def tenants_file(port: int, directory: Path) -> Path:
+    data = yaml.safe_load((ROOT / "config" / "tenants.yml").read_text(encoding="utf-8"))
+    for tenant in data["tenants"]:
+        if tenant["id"] == "demo":
+            tenant["origins"] = [f"http://{LOOPBACK}:{port}"]
+    path = directory / f"tenants-{port}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class OurStack:
+    def __init__(self, log_dir: Path, production: bool) -> None:
+        port = free_port()
+        cls = ProductionStack if production else Stack
+        self.stack = cls(gateway_port=port, rasa_port=free_port(), actions_port=free_port(),
+                         tenants=tenants_file(port, log_dir), log_dir=log_dir / ("prod" if production else "emb"))
+
+    def start(self) -> str:
+        for key, value in QUIET_ENV.items():
+            os.environ.setdefault(key, value)
+        return self.stack.start()
+
+    def pids(self) -> dict[str, int]:
+        return {name: proc.pid for name, proc in self.stack.procs}
+
+    def stop(self) -> None:
+        self.stack.stop()
+
+
+async def measure(name: str, runner, sender_factory, levels: list[int], seconds: float) -> dict:
+    base = runner.start()
+    send = sender_factory(base)
+    try:
+        await run_load(send, 1, min(3.0, seconds))  # warm-up: first messages load models and caches
+        rows = []
+        with RssSampler(runner.pids()) as sampler:
+            for level in levels:
+                result = (await run_load(send, level, seconds)).summary()
+                rows.append(result)
+                print(f"  {name:<10} {level:>3} concurrent: {result['msg_per_s']:>7} msg/s  p50 {result['p50_ms']} ms"
+                      f"  p95 {result['p95_ms']} ms  p99 {result['p99_ms']} ms  errors {result['errors']}"
+                      f"  empty {result['empty_replies']}", flush=True)
+            peak = sampler.result()
+        print(f"  {name:<10} peak RSS (MB): {peak}", flush=True)
+        return {"levels": rows, "peak_rss_mb": peak}
+    finally:
+        runner.stop()
+
+
+def ratios(results: dict) -> dict:
+    stock = {row["concurrency"]: row["msg_per_s"] for row in results.get("stock", {}).get("levels", [])}
+    out: dict[str, dict[str, float | None]] = {}
+    for name, res in results.items():
+        if name == "stock":
+            continue
+        out[name] = {str(r["concurrency"]): (round(r["msg_per_s"] / stock[r["concurrency"]], 2)
+                                             if stock.get(r["concurrency"]) else None) for r in res["levels"]}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configs", default="stock,embedded,production")
+    parser.add_argument("--levels", default="1,10,20,50")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measuring time per level")
+    parser.add_argument("--smoke", action="store_true", help="1 and 5 concurrent, 3 s each (make test)")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench.json")
+    args = parser.parse_args(argv)
+    levels = [1, 5] if args.smoke else [int(x) for x in args.levels.split(",")]
+    seconds = 3.0 if args.smoke else args.seconds
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-"))
+    print(f"Benchmark: {', '.join(configs)}; levels {levels}; {seconds:.0f} s each; logs in {log_dir}", flush=True)
+    results: dict[str, dict] = {}
+    for name in configs:
+        if name == "stock":
+            runner, factory = StockRasa(log_dir), rasa_rest_sender
+        elif name in ("embedded", "production"):
+            runner, factory = OurStack(log_dir, production=name == "production"), gateway_sender
+        else:
+            parser.error(f"unknown configuration {name}")
+        results[name] = asyncio.run(measure(name, runner, factory, levels, seconds))
+    report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "rasa": rasa_version(), "cores": os.cpu_count(),
+              "smoke": args.smoke, "seconds_per_level": seconds, "results": results,
+              "throughput_ratio_to_stock": ratios(results)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print("Throughput ratio to stock:", json.dumps(report["throughput_ratio_to_stock"]))
+    print(f"Written: {args.out}")
+    bad = [(n, r["concurrency"]) for n, res in results.items() for r in res["levels"]
+           if r["errors"] or r["empty_replies"] or not r["msg_per_s"]]
+    if bad and args.smoke:
+        print(f"FAILED: errors, empty replies or no answers in {bad}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
