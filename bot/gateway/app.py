@@ -15,6 +15,7 @@ from bot.gateway.chat import (
     post_message,
 )
 from bot.gateway.errors import error_middleware
+from bot.gateway.input_policy import MEMORY_KEY, SERVER_HANDLER_ARGS, InMemoryConversationMemory
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
 from bot.gateway.static import add_static_routes, security_headers
@@ -56,9 +57,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(
         middlewares=[security_headers, cors_middleware, api_guard, error_middleware],
         client_max_size=settings.max_body_bytes,
+        # Never inflate compressed request bodies in the HTTP parser (unbounded in aiohttp < 3.13.3).
+        handler_args=SERVER_HANDLER_ARGS,
     )
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = RasaRelay(settings)
+    app[MEMORY_KEY] = InMemoryConversationMemory()
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
     app.router.add_post("/chat/messages", post_message)

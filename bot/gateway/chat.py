@@ -16,19 +16,17 @@ from typing import Any
 from aiohttp import web
 
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
+from bot.gateway.input_policy import read_json_object, typed_text, valid_ags, valid_id, valid_uuid
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
-from bot.gateway.tenants import AGS_RE, Tenant, TenantRegistry
+from bot.gateway.tenants import Tenant, TenantRegistry
 
 logger = logging.getLogger("bot.gateway.chat")
 
 TENANTS_KEY: web.AppKey[TenantRegistry] = web.AppKey("tenants")
 SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings")
 
-PAYLOAD_RE = re.compile(r"^/[a-z_]+(\{.*\})?$")
-MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# C0/C1 control characters except tab and newline.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+PAYLOAD_RE = re.compile(r"^/[a-z_]+(\{.*\})?\Z")
 
 FEEDBACK_INTENTS = {"up": "/feedback_positive", "down": "/feedback_negative"}
 
@@ -47,35 +45,18 @@ def tenant_for_request(request: web.Request) -> Tenant:
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
-    """The JSON object body, or 415/413/400 with a German message."""
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type",
-                       "Bitte senden Sie JSON (Content-Type: application/json).")
-    limit = request.app[SETTINGS_KEY].max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.")
-    try:
-        body = await request.json()
-    except web.HTTPRequestEntityTooLarge:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.") from None
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError
-        raise ApiError(400, "invalid_json", "Die Anfrage enthält kein gültiges JSON.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Die Anfrage muss ein JSON-Objekt sein.")
-    return body
+    """The JSON object body (see :func:`bot.gateway.input_policy.read_json_object`)."""
+    return await read_json_object(request, request.app[SETTINGS_KEY].max_body_bytes)
 
 
 def validate_sender(value: Any) -> str:
-    try:
-        if not isinstance(value, str) or len(value) != 36:
-            raise ValueError
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ApiError(400, "invalid_sender_id", "Die Sitzungskennung (sender_id) ist ungültig.") from None
+    if not valid_uuid(value):
+        raise ApiError(400, "invalid_sender_id", "Die Sitzungskennung (sender_id) ist ungültig.")
+    return str(uuid.UUID(value))
 
 
 def validate_ags(tenant: Tenant, value: Any) -> str:
-    if not isinstance(value, str) or not AGS_RE.match(value):
+    if not valid_ags(value):
         raise ApiError(400, "invalid_ags",
                        "Der Gemeindeschlüssel (AGS) muss aus 8 Ziffern bestehen und mit 08 beginnen.")
     if not tenant.may_claim(value):
@@ -85,17 +66,8 @@ def validate_ags(tenant: Tenant, value: Any) -> str:
 
 
 def clean_message(value: Any, max_chars: int) -> str:
-    """Typed text: no control chars, no leading "/" (citizens cannot trigger intents)."""
-    if not isinstance(value, str):
-        raise ApiError(400, "invalid_message", "Die Nachricht muss Text sein.")
-    text = _CONTROL_RE.sub("", value).strip()
-    if len(text) > max_chars:
-        raise ApiError(413, "message_too_long",
-                       f"Ihre Nachricht ist zu lang (höchstens {max_chars} Zeichen).")
-    text = text.lstrip("/").strip()
-    if not text:
-        raise ApiError(400, "empty_message", "Bitte geben Sie eine Nachricht ein.")
-    return text
+    """Typed text (see :func:`bot.gateway.input_policy.typed_text`)."""
+    return typed_text(value, max_chars)
 
 
 def clean_payload(value: Any, max_chars: int) -> str:
@@ -145,10 +117,10 @@ async def post_feedback(request: web.Request) -> web.Response:
     sender = validate_sender(body.get("sender_id"))
     ags = validate_ags(tenant, body.get("ags"))
     message_id = body.get("message_id")
-    if not isinstance(message_id, str) or not MESSAGE_ID_RE.match(message_id):
+    if not valid_id(message_id):
         raise ApiError(400, "invalid_message_id", "Die Kennung der Antwort ist ungültig.")
     value = body.get("value")
-    if value not in FEEDBACK_INTENTS:
+    if not isinstance(value, str) or value not in FEEDBACK_INTENTS:
         raise ApiError(400, "invalid_feedback", "Die Bewertung muss 'up' oder 'down' sein.")
     meta = metadata_for(tenant, ags, feedback_for=message_id)
     messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
