@@ -1,14 +1,14 @@
 """``POST /chat/messages`` and ``POST /chat/feedback``: validation, tenant checks, CORS.
 
-Only what a citizen may legitimately send reaches Rasa: typed text has leading "/" removed
-(no direct intent triggering); a "/intent{...}" payload is only accepted in the separate
-``payload`` field that the widget fills from buttons the bot itself offered.
+Only what a citizen may legitimately send reaches Rasa (policy: ``bot.gateway.input_policy``):
+typed text has all leading "/" and whitespace removed (no direct intent triggering); a
+"/intent{...}" payload is only accepted in the separate ``payload`` field, and only if it is a
+button of the assistant's last answer in this conversation; feedback only for delivered answers.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from typing import Any
@@ -16,7 +16,15 @@ from typing import Any
 from aiohttp import web
 
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
-from bot.gateway.input_policy import read_json_object, typed_text, valid_ags, valid_id, valid_uuid
+from bot.gateway.input_policy import (
+    MEMORY_KEY,
+    offered_payload,
+    read_json_object,
+    typed_text,
+    valid_ags,
+    valid_id,
+    valid_uuid,
+)
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
 from bot.gateway.tenants import Tenant, TenantRegistry
@@ -26,7 +34,6 @@ logger = logging.getLogger("bot.gateway.chat")
 TENANTS_KEY: web.AppKey[TenantRegistry] = web.AppKey("tenants")
 SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings")
 
-PAYLOAD_RE = re.compile(r"^/[a-z_]+(\{.*\})?\Z")
 
 FEEDBACK_INTENTS = {"up": "/feedback_positive", "down": "/feedback_negative"}
 
@@ -70,13 +77,6 @@ def clean_message(value: Any, max_chars: int) -> str:
     return typed_text(value, max_chars)
 
 
-def clean_payload(value: Any, max_chars: int) -> str:
-    """A button payload the bot offered, e.g. ``/choose_place{"ags":"08111000"}``."""
-    if not isinstance(value, str) or len(value) > max_chars or not PAYLOAD_RE.match(value):
-        raise ApiError(400, "invalid_payload", "Diese Auswahl ist ungültig.")
-    return value
-
-
 def metadata_for(tenant: Tenant, ags: str, **extra: Any) -> dict[str, Any]:
     return {"tenant_ags": ags, "tenant_title": tenant.title_for(ags), **extra}
 
@@ -88,7 +88,7 @@ def _log(tenant: Tenant, ags: str, kind: str, started: float, count: int | None)
 
 
 async def post_message(request: web.Request) -> web.Response:
-    """Citizen text or a button payload -> Rasa -> ``{"messages": [...]}``."""
+    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...]}``."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
@@ -99,18 +99,21 @@ async def post_message(request: web.Request) -> web.Response:
     if has_message == has_payload:
         raise ApiError(400, "invalid_message",
                        "Bitte senden Sie entweder eine Nachricht oder eine Auswahl.")
+    memory = request.app[MEMORY_KEY]
     if has_payload:
-        text, kind = clean_payload(body["payload"], settings.max_payload_chars), "payload"
+        text = offered_payload(body["payload"], memory.offered(sender), settings.max_payload_chars)
+        kind = "payload"
     else:
         text, kind = clean_message(body["message"], settings.max_message_chars), "message"
     messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+    memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
 
 
 async def post_feedback(request: web.Request) -> web.Response:
-    """Thumbs up/down, stored by Rasa in the conversation's tracker."""
+    """Thumbs up/down for an answer the gateway delivered in this conversation."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
@@ -122,6 +125,10 @@ async def post_feedback(request: web.Request) -> web.Response:
     value = body.get("value")
     if not isinstance(value, str) or value not in FEEDBACK_INTENTS:
         raise ApiError(400, "invalid_feedback", "Die Bewertung muss 'up' oder 'down' sein.")
+    memory = request.app[MEMORY_KEY]
+    if not memory.knows_message(sender, message_id):
+        raise ApiError(404, "unknown_message",
+                       "Diese Antwort ist nicht (mehr) bekannt. Ihre Bewertung wurde nicht gespeichert.")
     meta = metadata_for(tenant, ags, feedback_for=message_id)
     messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
     _log(tenant, ags, f"feedback_{value}", started, len(messages))
