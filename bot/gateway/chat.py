@@ -77,6 +77,15 @@ def clean_message(value: Any, max_chars: int) -> str:
     return typed_text(value, max_chars)
 
 
+def conversation_key(tenant: Tenant, ags: str, sender: str) -> str:
+    """Rasa's sender id: the browser's id namespaced per tenant and Gemeinde (like ``api:<portal>:``).
+
+    The same browser id under another tenant's site or another Gemeinde is another
+    conversation, so a remembered place can never answer for a different Gemeinde's site.
+    """
+    return f"web:{tenant.id}:{ags}:{sender}"
+
+
 def metadata_for(tenant: Tenant, ags: str, **extra: Any) -> dict[str, Any]:
     return {"tenant_ags": ags, "tenant_title": tenant.title_for(ags), **extra}
 
@@ -95,6 +104,7 @@ async def post_message(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS_KEY]
     sender = validate_sender(body.get("sender_id"))
     ags = validate_ags(tenant, body.get("ags"))
+    sender = conversation_key(tenant, ags, sender)
     has_message, has_payload = body.get("message") is not None, body.get("payload") is not None
     if has_message == has_payload:
         raise ApiError(400, "invalid_message",
@@ -119,6 +129,7 @@ async def post_feedback(request: web.Request) -> web.Response:
     body = await read_json(request)
     sender = validate_sender(body.get("sender_id"))
     ags = validate_ags(tenant, body.get("ags"))
+    sender = conversation_key(tenant, ags, sender)
     message_id = body.get("message_id")
     if not valid_id(message_id):
         raise ApiError(400, "invalid_message_id", "Die Kennung der Antwort ist ungültig.")

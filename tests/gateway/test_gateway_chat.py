@@ -28,7 +28,7 @@ async def test_relays_message_with_tenant_metadata(client, fake_rasa: FakeRasa):
     assert resp.headers["Cache-Control"] == "no-store"
     data = await resp.json()
     assert fake_rasa.received == [{
-        "sender": SENDER, "message": "Ich möchte meinen Hund anmelden",
+        "sender": f"web:demo:08119020:{SENDER}", "message": "Ich möchte meinen Hund anmelden",
         "metadata": {"tenant_ags": "08119020", "tenant_title": "Stadt Fellbach"},
     }]
     texts = [m["text"] for m in data["messages"]]
@@ -210,7 +210,7 @@ async def test_feedback_relay(client, fake_rasa: FakeRasa, value, intent):
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["ok"] is True
     assert fake_rasa.received[1:] == [{
-        "sender": SENDER, "message": intent,
+        "sender": f"web:demo:08119020:{SENDER}", "message": intent,
         "metadata": {"tenant_ags": "08119020", "tenant_title": "Stadt Fellbach",
                      "feedback_for": answer["id"]},
     }]
