@@ -20,6 +20,7 @@ from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
 from bot.gateway.static import add_static_routes, security_headers
 from bot.gateway.tenants import load_tenants
+from bot.gateway.turns import TURNS_KEY, turns_for
 
 logger = logging.getLogger("bot.gateway")
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = RasaRelay(settings)
     app[MEMORY_KEY] = InMemoryConversationMemory()
+    app[TURNS_KEY] = turns_for(settings.rasa_timeout)
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
     app.router.add_post("/chat/messages", post_message)

@@ -28,6 +28,7 @@ from bot.gateway.input_policy import (
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
 from bot.gateway.tenants import Tenant, TenantRegistry
+from bot.gateway.turns import TURNS_KEY
 
 logger = logging.getLogger("bot.gateway.chat")
 
@@ -110,13 +111,15 @@ async def post_message(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_message",
                        "Bitte senden Sie entweder eine Nachricht oder eine Auswahl.")
     memory = request.app[MEMORY_KEY]
-    if has_payload:
-        text = offered_payload(body["payload"], memory.offered(sender), settings.max_payload_chars)
-        kind = "payload"
-    else:
-        text, kind = clean_message(body["message"], settings.max_message_chars), "message"
-    messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
-    memory.remember(sender, messages)
+    typed = None if has_payload else clean_message(body["message"], settings.max_message_chars)
+    async with request.app[TURNS_KEY].turn(sender):  # one message per conversation at a time
+        if typed is None:  # checked in turn: the offered buttons are those of the previous answer
+            text = offered_payload(body["payload"], memory.offered(sender), settings.max_payload_chars)
+            kind = "payload"
+        else:
+            text, kind = typed, "message"
+        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+        memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
@@ -141,7 +144,8 @@ async def post_feedback(request: web.Request) -> web.Response:
         raise ApiError(404, "unknown_message",
                        "Diese Antwort ist nicht (mehr) bekannt. Ihre Bewertung wurde nicht gespeichert.")
     meta = metadata_for(tenant, ags, feedback_for=message_id)
-    messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
+    async with request.app[TURNS_KEY].turn(sender):
+        messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
     _log(tenant, ags, f"feedback_{value}", started, len(messages))
     return web.json_response({"ok": True, "messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)

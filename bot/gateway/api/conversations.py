@@ -22,6 +22,7 @@ from bot.gateway.errors import ApiError
 from bot.gateway.input_policy import MEMORY_KEY, clean_text, text_or_offered, valid_id
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.tenants import register_title
+from bot.gateway.turns import TURNS_KEY
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -59,13 +60,14 @@ async def post_message(request: web.Request) -> web.Response:
     settings = request.config_dict[SETTINGS_KEY]
     sender = f"api:{portal.id}:{cid}"
     memory = request.config_dict[MEMORY_KEY]
-    text = text_or_offered(body.get("message"), memory.offered(sender), settings.max_message_chars,
-                           settings.max_payload_chars)
     metadata: dict[str, Any] = {"channel": "api", "portal": portal.id}
     if body.get("place") is not None:
         metadata.update(await asyncio.to_thread(place_metadata, core_of(request), body["place"]))
-    messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata)
-    memory.remember(sender, messages)
+    async with request.config_dict[TURNS_KEY].turn(sender):  # one message per conversation at a time
+        text = text_or_offered(body.get("message"), memory.offered(sender), settings.max_message_chars,
+                               settings.max_payload_chars)
+        messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata)
+        memory.remember(sender, messages)
     return json_ok({"conversation_id": cid, "messages": [api_message(m) for m in messages]})
 
 
