@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from bot.gateway.api import api_guard, setup_api
+from bot.gateway.api.ratelimit import CLIENT_LIMITER_KEY, CLIENT_LIMITS_KEY, ClientLimits, RateLimiter
 from bot.gateway.chat import (
     SETTINGS_KEY,
     TENANTS_KEY,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[RELAY_KEY] = RasaRelay(settings)
     app[MEMORY_KEY] = InMemoryConversationMemory()
     app[TURNS_KEY] = turns_for(settings.rasa_timeout)
+    app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = ClientLimits(), RateLimiter()
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
     app.router.add_post("/chat/messages", post_message)

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
 from bot.gateway.input_policy import (
     MEMORY_KEY,
@@ -153,7 +154,8 @@ async def post_feedback(request: web.Request) -> web.Response:
 
 @web.middleware
 async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """CORS for ``/chat/*``: only tenant origins get ``Access-Control-Allow-Origin``."""
+    """CORS and the per-client rate limit for ``/chat/*``: only tenant origins get
+    ``Access-Control-Allow-Origin``."""
     if not request.path.startswith("/chat/"):
         return await handler(request)
     origin = request.headers.get("Origin")
@@ -169,7 +171,12 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "Access-Control-Max-Age": "600",
             })
     else:
-        response = await handler(request)
+        try:  # per client, before any parsing; the 429 keeps the CORS header so the widget can show it
+            check_client(request, "chat", request.app[CLIENT_LIMITS_KEY].chat_per_minute)
+        except ApiError as exc:
+            response = error_response(exc.status, exc.code, exc.message, exc.headers)
+        else:
+            response = await handler(request)
     if allowed and origin:
         response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Vary"] = "Origin"

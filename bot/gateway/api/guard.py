@@ -12,8 +12,9 @@ import time
 
 from aiohttp import web
 
+from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.api.state import API_PREFIX, KEYS_KEY, LIMITER_KEY, PORTAL
-from bot.gateway.errors import Handler, error_response
+from bot.gateway.errors import ApiError, Handler, error_response
 from bot.gateway.tenants import normalize_origin
 
 logger = logging.getLogger("bot.gateway.api")
@@ -51,6 +52,10 @@ async def _guarded(request: web.Request, handler: Handler) -> tuple[web.StreamRe
     origin = request.headers.get("Origin")
     if portal is None:
         shared = origin if registry.allows_origin(origin) else None
+        try:  # wrong keys are limited per client, so guessing costs time
+            check_client(request, "badkey", request.app[CLIENT_LIMITS_KEY].bad_keys_per_minute)
+        except ApiError as exc:
+            return error_response(exc.status, exc.code, exc.message, exc.headers), shared
         return error_response(401, "unauthorized",
                               f"API-Schlüssel fehlt oder ist ungültig (Header {API_KEY_HEADER})."), shared
     cors_origin = None
