@@ -134,3 +134,23 @@ def error_shape(body: bytes) -> dict[str, str] | None:
             and set(data["error"]) == {"code", "message"} and data["error"]["message"]:
         return data["error"]
     return None
+
+
+async def posts_in_order(port: int, path: str, bodies: list[dict[str, Any]], headers: dict[str, str],
+                         gap: float = 0.01) -> list[tuple[int, bytes]]:
+    """Open one connection per body first, then write the requests ``gap`` seconds apart (a known
+    arrival order, all in flight together); returns (status, raw answer) per body."""
+    conns = [await asyncio.open_connection("127.0.0.1", port) for _ in bodies]
+
+    async def one(i: int, body: dict[str, Any]) -> tuple[int, bytes]:
+        reader, writer = conns[i]
+        await asyncio.sleep(i * gap)
+        data = json.dumps(body).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        writer.write(f"POST {path} HTTP/1.1\r\nHost: x\r\n{head}Content-Type: application/json\r\n"
+                     f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+        answer = await asyncio.wait_for(reader.read(), 30)
+        writer.close()
+        return int(answer.split()[1]), answer
+
+    return list(await asyncio.gather(*(one(i, b) for i, b in enumerate(bodies))))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
-from hostile_helpers import API_KEY, DEMO_ORIGIN, SENDER, MemoryRasa, error_shape
+from hostile_helpers import API_KEY, DEMO_ORIGIN, SENDER, MemoryRasa, error_shape, posts_in_order
 
 from bot.gateway.turns import REQUEST_DEADLINE, TURNS_KEY
 
@@ -18,23 +17,10 @@ async def chat(client, text: str, delay: float = 0.0):
 
 
 async def test_fifty_at_once_all_answered_in_order(client, rasa: MemoryRasa):
-    """50 connections opened first, then the 50 requests written a few ms apart (a known arrival order)."""
     rasa.delay = 0.01
     texts = [f"Frage Nummer {i}" for i in range(50)]
-    conns = [await asyncio.open_connection("127.0.0.1", client.port) for _ in texts]
-
-    async def one(i: int, text: str) -> tuple[int, bytes]:
-        reader, writer = conns[i]
-        await asyncio.sleep(i * 0.005)
-        body = json.dumps({"sender_id": SENDER, "ags": "08119020", "message": text}).encode()
-        writer.write(f"POST /chat/messages HTTP/1.1\r\nHost: x\r\nOrigin: {DEMO_ORIGIN}\r\n"
-                     f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                     "Connection: close\r\n\r\n".encode() + body)
-        answer = await asyncio.wait_for(reader.read(), 30)
-        writer.close()
-        return int(answer.split()[1]), answer
-
-    results = await asyncio.gather(*(one(i, t) for i, t in enumerate(texts)))
+    bodies = [{"sender_id": SENDER, "ags": "08119020", "message": t} for t in texts]
+    results = await posts_in_order(client.port, "/chat/messages", bodies, {"Origin": DEMO_ORIGIN})
     assert [status for status, _ in results] == [200] * 50
     for text, (_, answer) in zip(texts, results, strict=True):
         assert text.encode() in answer  # each request got the answer to its own message
@@ -45,14 +31,10 @@ async def test_fifty_at_once_all_answered_in_order(client, rasa: MemoryRasa):
 
 async def test_api_conversation_is_serialised_too(client, rasa: MemoryRasa):
     rasa.delay = 0.01
-
-    async def api(i: int):
-        await asyncio.sleep(i * 0.003)
-        resp = await client.post("/api/v1/conversations/c-1/messages", json={"message": f"Frage {i}"},
-                                 headers={"X-API-Key": API_KEY})
-        return resp.status
-
-    assert await asyncio.gather(*(api(i) for i in range(20))) == [200] * 20
+    bodies = [{"message": f"Frage {i}"} for i in range(20)]
+    results = await posts_in_order(client.port, "/api/v1/conversations/c-1/messages", bodies,
+                                   {"X-API-Key": API_KEY})
+    assert [status for status, _ in results] == [200] * 20
     assert rasa.max_parallel == 1
     assert rasa.trackers["api:portal:c-1"] == [f"Frage {i}" for i in range(20)]
 
