@@ -57,11 +57,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build the gateway application. No network client is created before startup."""
     settings = settings or Settings()
     app = web.Application(
-        middlewares=[security_headers, cors_middleware, api_guard, error_middleware],
+        # error_middleware twice: innermost, so API/CORS headers wrap every error; outermost as
+        # the last line of defence for anything the other middlewares raise.
+        middlewares=[error_middleware, cors_middleware, api_guard, error_middleware],
         client_max_size=settings.max_body_bytes,
         # Never inflate compressed request bodies in the HTTP parser (unbounded in aiohttp < 3.13.3).
         handler_args=SERVER_HANDLER_ARGS,
     )
+    app.on_response_prepare.append(security_headers)
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = RasaRelay(settings)
     app[MEMORY_KEY] = InMemoryConversationMemory()

@@ -21,7 +21,6 @@ logger = logging.getLogger("bot.gateway.api")
 
 PUBLIC_PATHS = frozenset({f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/docs.css"})
 API_KEY_HEADER = "X-API-Key"
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def _origin_refused() -> web.Response:
@@ -101,6 +100,4 @@ async def api_guard(request: web.Request, handler: Handler) -> web.StreamRespons
         response.headers["Access-Control-Allow-Origin"] = cors_origin
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.headers.setdefault("Vary", "Origin")
-    if response.content_type != "text/html":
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
-    return response
+    return response  # security headers (CSP etc.): bot.gateway.static.security_headers
