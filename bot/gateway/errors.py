@@ -93,7 +93,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def route_of(request: web.BaseRequest) -> str:
     """The matched route template ("/api/v1/services/{service_id}"), never the decoded path."""
-    match_info = getattr(request, "match_info", None)
+    try:
+        match_info = request.match_info  # type: ignore[attr-defined]
+    except (AttributeError, AssertionError):  # a request that never reached routing (parser error)
+        match_info = None
     route = getattr(match_info, "route", None)
     resource = getattr(route, "resource", None)
     return resource.canonical if resource is not None else "unmatched"
