@@ -136,10 +136,9 @@ def clean_text(value: Any, max_chars: int, *, code: str = "invalid_message",
                         f"{what} ist zu lang (höchstens {max_chars} Zeichen).")
     if len(value) > max_chars:
         raise too_long
-    text = unicodedata.normalize("NFC", _UNSAFE_RE.sub("", value))
-    if len(text) > max_chars:
-        raise too_long
-    return text
+    # NFC grows a text at most threefold (Unicode stability policy): still bounded work, and
+    # input within the documented length is never refused because of its normalisation.
+    return unicodedata.normalize("NFC", _UNSAFE_RE.sub("", value))
 
 
 def typed_text(value: Any, max_chars: int) -> str:
