@@ -52,7 +52,7 @@ def test_client_key_hashes_and_trusts_only_configured_proxies():
     from aiohttp.test_utils import make_mocked_request
 
     limits = ClientLimits(trusted_proxies=frozenset({"127.0.0.1"}), salt="s")
-    untrusted = ClientLimits(salt="s")
+    untrusted = ClientLimits(trusted_proxies=frozenset(), salt="s")
 
     def req(xff: str):
         request = make_mocked_request("POST", "/chat/messages", headers={"X-Forwarded-For": xff})
@@ -64,6 +64,7 @@ def test_client_key_hashes_and_trusts_only_configured_proxies():
     assert client_key(a, limits) != client_key(req("198.51.100.1"), limits)
     assert client_key(a, untrusted) == client_key(req("198.51.100.1"), untrusted)  # header ignored
     assert "203.0.113.7" not in client_key(a, limits)
+    assert "127.0.0.1" in ClientLimits().trusted_proxies  # nginx on the same host works by default
 
 
 def test_limiter_memory_is_bounded():

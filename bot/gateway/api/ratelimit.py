@@ -6,8 +6,8 @@ gateway processes need a shared backend with the same :class:`Limiter` interface
 keyed the same way, with one configured ``ClientLimits.salt``).
 
 Clients are identified by their address, hashed with a salt (no IPs in memory dumps or in
-a shared store). Behind a reverse proxy, ``trusted_proxies`` names the proxy's addresses: only
-then is the last address in ``X-Forwarded-For`` not added by a trusted proxy used.
+a shared store). For a connection from a trusted proxy (``trusted_proxies``, loopback by
+default), the last address in ``X-Forwarded-For`` not added by a trusted proxy is used.
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ class ClientLimits:
     chat_per_minute: int = 60
     #: Requests with a missing or wrong API key per client address.
     bad_keys_per_minute: int = 30
-    #: Reverse proxies whose ``X-Forwarded-For`` is believed (e.g. ``{"127.0.0.1"}`` behind nginx).
-    trusted_proxies: frozenset[str] = frozenset()
+    #: Reverse proxies whose ``X-Forwarded-For`` is believed. Loopback by default: only a local
+    #: process (nginx on the same host) can connect from there, and without it every citizen
+    #: would share the proxy's bucket. Add the address of a proxy on another host.
+    trusted_proxies: frozenset[str] = frozenset({"127.0.0.1", "::1"})
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
 
 
