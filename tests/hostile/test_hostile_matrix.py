@@ -127,7 +127,7 @@ async def matrix_client(tmp_path: Path, rasa_server):
         yield test_client
 
 
-async def test_hostile_matrix(matrix_client, rasa):
+async def test_hostile_matrix(matrix_client, rasa, capsys):
     client = matrix_client
     generated = cases()
     assert len(generated) >= 600
@@ -164,7 +164,8 @@ async def test_hostile_matrix(matrix_client, rasa):
                                headers={"Origin": DEMO_ORIGIN})
     assert normal.status == 200
     assert "Zuständig ist die Stadt Fellbach" in (await normal.json())["messages"][0]["text"]
-    print(f"\nhostile matrix: {len(generated)} generated cases, statuses {dict(sorted(statuses.items()))}; "
-          f"{len(RAW_CASES)} raw-protocol cases, statuses {dict(sorted(raw_statuses.items()))}; "
-          f"RSS {before:.0f} -> {after:.0f} MB; normal message afterwards: {normal.status}")
+    with capsys.disabled():  # the summary shows in the normal (captured, -q) test output
+        print(f"\nhostile matrix: {len(generated)} generated cases, statuses {dict(sorted(statuses.items()))}; "
+              f"{len(RAW_CASES)} raw-protocol cases, statuses {dict(sorted(raw_statuses.items()))}; "
+              f"RSS {before:.0f} -> {after:.0f} MB; normal message afterwards: {normal.status}")
     assert after - before < 60, (before, after)
