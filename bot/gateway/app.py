@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from bot.gateway.api import api_guard, setup_api
+from bot.gateway.api.ratelimit import CLIENT_LIMITER_KEY, CLIENT_LIMITS_KEY, ClientLimits, RateLimiter
 from bot.gateway.chat import (
     SETTINGS_KEY,
     TENANTS_KEY,
@@ -15,10 +16,12 @@ from bot.gateway.chat import (
     post_message,
 )
 from bot.gateway.errors import error_middleware
+from bot.gateway.input_policy import MEMORY_KEY, SERVER_HANDLER_ARGS, InMemoryConversationMemory
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
 from bot.gateway.static import add_static_routes, security_headers
 from bot.gateway.tenants import load_tenants
+from bot.gateway.turns import TURNS_KEY, turns_for
 
 logger = logging.getLogger("bot.gateway")
 
@@ -54,11 +57,19 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build the gateway application. No network client is created before startup."""
     settings = settings or Settings()
     app = web.Application(
-        middlewares=[security_headers, cors_middleware, api_guard, error_middleware],
+        # error_middleware twice: innermost, so API/CORS headers wrap every error; outermost as
+        # the last line of defence for anything the other middlewares raise.
+        middlewares=[error_middleware, cors_middleware, api_guard, error_middleware],
         client_max_size=settings.max_body_bytes,
+        # Never inflate compressed request bodies in the HTTP parser (unbounded in aiohttp < 3.13.3).
+        handler_args=SERVER_HANDLER_ARGS,
     )
+    app.on_response_prepare.append(security_headers)
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = RasaRelay(settings)
+    app[MEMORY_KEY] = InMemoryConversationMemory()
+    app[TURNS_KEY] = turns_for(settings.rasa_timeout)
+    app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = ClientLimits(), RateLimiter()
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
     app.router.add_post("/chat/messages", post_message)

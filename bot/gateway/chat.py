@@ -1,34 +1,41 @@
 """``POST /chat/messages`` and ``POST /chat/feedback``: validation, tenant checks, CORS.
 
-Only what a citizen may legitimately send reaches Rasa: typed text has leading "/" removed
-(no direct intent triggering); a "/intent{...}" payload is only accepted in the separate
-``payload`` field that the widget fills from buttons the bot itself offered.
+Only what a citizen may legitimately send reaches Rasa (policy: ``bot.gateway.input_policy``):
+typed text has all leading "/" and whitespace removed (no direct intent triggering); a
+"/intent{...}" payload is only accepted in the separate ``payload`` field, and only if it is a
+button of the assistant's last answer in this conversation; feedback only for delivered answers.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from typing import Any
 
 from aiohttp import web
 
+from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
+from bot.gateway.input_policy import (
+    MEMORY_KEY,
+    offered_payload,
+    read_json_object,
+    typed_text,
+    valid_ags,
+    valid_id,
+    valid_uuid,
+)
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
-from bot.gateway.tenants import AGS_RE, Tenant, TenantRegistry
+from bot.gateway.tenants import Tenant, TenantRegistry
+from bot.gateway.turns import TURNS_KEY
 
 logger = logging.getLogger("bot.gateway.chat")
 
 TENANTS_KEY: web.AppKey[TenantRegistry] = web.AppKey("tenants")
 SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings")
 
-PAYLOAD_RE = re.compile(r"^/[a-z_]+(\{.*\})?$")
-MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# C0/C1 control characters except tab and newline.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 FEEDBACK_INTENTS = {"up": "/feedback_positive", "down": "/feedback_negative"}
 
@@ -47,35 +54,18 @@ def tenant_for_request(request: web.Request) -> Tenant:
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
-    """The JSON object body, or 415/413/400 with a German message."""
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type",
-                       "Bitte senden Sie JSON (Content-Type: application/json).")
-    limit = request.app[SETTINGS_KEY].max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.")
-    try:
-        body = await request.json()
-    except web.HTTPRequestEntityTooLarge:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.") from None
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError
-        raise ApiError(400, "invalid_json", "Die Anfrage enthält kein gültiges JSON.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Die Anfrage muss ein JSON-Objekt sein.")
-    return body
+    """The JSON object body (see :func:`bot.gateway.input_policy.read_json_object`)."""
+    return await read_json_object(request, request.app[SETTINGS_KEY].max_body_bytes)
 
 
 def validate_sender(value: Any) -> str:
-    try:
-        if not isinstance(value, str) or len(value) != 36:
-            raise ValueError
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ApiError(400, "invalid_sender_id", "Die Sitzungskennung (sender_id) ist ungültig.") from None
+    if not valid_uuid(value):
+        raise ApiError(400, "invalid_sender_id", "Die Sitzungskennung (sender_id) ist ungültig.")
+    return str(uuid.UUID(value))
 
 
 def validate_ags(tenant: Tenant, value: Any) -> str:
-    if not isinstance(value, str) or not AGS_RE.match(value):
+    if not valid_ags(value):
         raise ApiError(400, "invalid_ags",
                        "Der Gemeindeschlüssel (AGS) muss aus 8 Ziffern bestehen und mit 08 beginnen.")
     if not tenant.may_claim(value):
@@ -85,24 +75,17 @@ def validate_ags(tenant: Tenant, value: Any) -> str:
 
 
 def clean_message(value: Any, max_chars: int) -> str:
-    """Typed text: no control chars, no leading "/" (citizens cannot trigger intents)."""
-    if not isinstance(value, str):
-        raise ApiError(400, "invalid_message", "Die Nachricht muss Text sein.")
-    text = _CONTROL_RE.sub("", value).strip()
-    if len(text) > max_chars:
-        raise ApiError(413, "message_too_long",
-                       f"Ihre Nachricht ist zu lang (höchstens {max_chars} Zeichen).")
-    text = text.lstrip("/").strip()
-    if not text:
-        raise ApiError(400, "empty_message", "Bitte geben Sie eine Nachricht ein.")
-    return text
+    """Typed text (see :func:`bot.gateway.input_policy.typed_text`)."""
+    return typed_text(value, max_chars)
 
 
-def clean_payload(value: Any, max_chars: int) -> str:
-    """A button payload the bot offered, e.g. ``/choose_place{"ags":"08111000"}``."""
-    if not isinstance(value, str) or len(value) > max_chars or not PAYLOAD_RE.match(value):
-        raise ApiError(400, "invalid_payload", "Diese Auswahl ist ungültig.")
-    return value
+def conversation_key(tenant: Tenant, ags: str, sender: str) -> str:
+    """Rasa's sender id: the browser's id namespaced per tenant and Gemeinde (like ``api:<portal>:``).
+
+    The same browser id under another tenant's site or another Gemeinde is another
+    conversation, so a remembered place can never answer for a different Gemeinde's site.
+    """
+    return f"web:{tenant.id}:{ags}:{sender}"
 
 
 def metadata_for(tenant: Tenant, ags: str, **extra: Any) -> dict[str, Any]:
@@ -116,42 +99,54 @@ def _log(tenant: Tenant, ags: str, kind: str, started: float, count: int | None)
 
 
 async def post_message(request: web.Request) -> web.Response:
-    """Citizen text or a button payload -> Rasa -> ``{"messages": [...]}``."""
+    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...]}``."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
     settings = request.app[SETTINGS_KEY]
     sender = validate_sender(body.get("sender_id"))
     ags = validate_ags(tenant, body.get("ags"))
+    sender = conversation_key(tenant, ags, sender)
     has_message, has_payload = body.get("message") is not None, body.get("payload") is not None
     if has_message == has_payload:
         raise ApiError(400, "invalid_message",
                        "Bitte senden Sie entweder eine Nachricht oder eine Auswahl.")
-    if has_payload:
-        text, kind = clean_payload(body["payload"], settings.max_payload_chars), "payload"
-    else:
-        text, kind = clean_message(body["message"], settings.max_message_chars), "message"
-    messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+    memory = request.app[MEMORY_KEY]
+    typed = None if has_payload else clean_message(body["message"], settings.max_message_chars)
+    async with request.app[TURNS_KEY].turn(sender):  # one message per conversation at a time
+        if typed is None:  # checked in turn: the offered buttons are those of the previous answer
+            text = offered_payload(body["payload"], memory.offered(sender), settings.max_payload_chars)
+            kind = "payload"
+        else:
+            text, kind = typed, "message"
+        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+        memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
 
 
 async def post_feedback(request: web.Request) -> web.Response:
-    """Thumbs up/down, stored by Rasa in the conversation's tracker."""
+    """Thumbs up/down for an answer the gateway delivered in this conversation."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
     sender = validate_sender(body.get("sender_id"))
     ags = validate_ags(tenant, body.get("ags"))
+    sender = conversation_key(tenant, ags, sender)
     message_id = body.get("message_id")
-    if not isinstance(message_id, str) or not MESSAGE_ID_RE.match(message_id):
+    if not valid_id(message_id):
         raise ApiError(400, "invalid_message_id", "Die Kennung der Antwort ist ungültig.")
     value = body.get("value")
-    if value not in FEEDBACK_INTENTS:
+    if not isinstance(value, str) or value not in FEEDBACK_INTENTS:
         raise ApiError(400, "invalid_feedback", "Die Bewertung muss 'up' oder 'down' sein.")
+    memory = request.app[MEMORY_KEY]
+    if not memory.knows_message(sender, message_id):
+        raise ApiError(404, "unknown_message",
+                       "Diese Antwort ist nicht (mehr) bekannt. Ihre Bewertung wurde nicht gespeichert.")
     meta = metadata_for(tenant, ags, feedback_for=message_id)
-    messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
+    async with request.app[TURNS_KEY].turn(sender):
+        messages = await request.app[RELAY_KEY].send(sender, FEEDBACK_INTENTS[value], meta)
     _log(tenant, ags, f"feedback_{value}", started, len(messages))
     return web.json_response({"ok": True, "messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
@@ -159,7 +154,8 @@ async def post_feedback(request: web.Request) -> web.Response:
 
 @web.middleware
 async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """CORS for ``/chat/*``: only tenant origins get ``Access-Control-Allow-Origin``."""
+    """CORS and the per-client rate limit for ``/chat/*``: only tenant origins get
+    ``Access-Control-Allow-Origin``."""
     if not request.path.startswith("/chat/"):
         return await handler(request)
     origin = request.headers.get("Origin")
@@ -175,7 +171,12 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "Access-Control-Max-Age": "600",
             })
     else:
-        response = await handler(request)
+        try:  # per client, before any parsing; the 429 keeps the CORS header so the widget can show it
+            check_client(request, "chat", request.app[CLIENT_LIMITS_KEY].chat_per_minute)
+        except ApiError as exc:
+            response = error_response(exc.status, exc.code, exc.message, exc.headers)
+        else:
+            response = await handler(request)
     if allowed and origin:
         response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Vary"] = "Origin"

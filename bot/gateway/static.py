@@ -1,4 +1,4 @@
-"""Widget assets, the demo Rathaus page, ``/healthz`` and the security headers.
+"""Widget assets, the demo Rathaus page, ``/healthz`` and the security headers of every response.
 
 Only an explicit list of files under ``web/`` is served; there is no directory listing and
 no catch-all route, so nothing else on disk (or upstream) is reachable.
@@ -13,7 +13,6 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.gateway.chat import SETTINGS_KEY, TENANTS_KEY
-from bot.gateway.errors import Handler
 from bot.gateway.tenants import AGS_RE
 
 DEFAULT_AGS = "08119020"
@@ -108,20 +107,26 @@ def add_static_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """nosniff and a strict referrer policy everywhere; CSP on HTML pages."""
-    try:
-        response = await handler(request)
-    except web.HTTPRedirection as redirect:
-        response = redirect
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+#: On every answer of the gateway (also errors, redirects, CORS preflights).
+SECURITY_HEADERS: dict[str, str] = {
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                           "microphone=(), payment=(), usb=()"),
+}
+NON_HTML_CSP = "default-src 'none'; frame-ancestors 'none'"
+#: Replaces aiohttp's "Python/3.x aiohttp/3.y": no versions for scanners.
+SERVER_NAME = "gateway"
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: runs for every response the app sends, whoever produced it."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     if response.content_type == "text/html":
         response.headers["Content-Security-Policy"] = DEMO_CSP
-        response.headers["X-Frame-Options"] = "DENY"
-    elif request.path.startswith("/chat/") or request.path == "/healthz":
-        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-    if isinstance(response, web.HTTPException):
-        raise response
-    return response
+    else:
+        response.headers.setdefault("Content-Security-Policy", NON_HTML_CSP)
+    response.headers["Server"] = SERVER_NAME

@@ -26,8 +26,8 @@ import yaml
 
 from bot.gateway.settings import RegisterLike
 
-AGS_RE = re.compile(r"^08\d{6}$")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+AGS_RE = re.compile(r"^08[0-9]{6}\Z")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 class TenantConfigError(ValueError):

@@ -18,8 +18,10 @@ from bot.gateway.logs import PrivacyAccessLogger
 
 
 class LiveServer:
-    def __init__(self, make_settings: Callable[[str], Settings]) -> None:
+    def __init__(self, make_settings: Callable[[str], Settings],
+                 configure: Callable[[web.Application], None] | None = None) -> None:
         self.make_settings = make_settings
+        self.configure = configure
         self.upstream = FakeUpstream()
         self.base_url = ""
         self._loop = asyncio.new_event_loop()
@@ -39,7 +41,10 @@ class LiveServer:
     async def _start(self) -> None:
         upstream_port = await self._serve(self.upstream.app(), access_log=None)
         settings = self.make_settings(f"http://127.0.0.1:{upstream_port}")
-        port = await self._serve(create_app(settings), access_log_class=PrivacyAccessLogger)
+        app = create_app(settings)
+        if self.configure is not None:
+            self.configure(app)
+        port = await self._serve(app, access_log_class=PrivacyAccessLogger)
         self.base_url = f"http://127.0.0.1:{port}"
 
     def _run(self) -> None:

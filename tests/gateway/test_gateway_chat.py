@@ -28,7 +28,7 @@ async def test_relays_message_with_tenant_metadata(client, fake_rasa: FakeRasa):
     assert resp.headers["Cache-Control"] == "no-store"
     data = await resp.json()
     assert fake_rasa.received == [{
-        "sender": SENDER, "message": "Ich möchte meinen Hund anmelden",
+        "sender": f"web:demo:08119020:{SENDER}", "message": "Ich möchte meinen Hund anmelden",
         "metadata": {"tenant_ags": "08119020", "tenant_title": "Stadt Fellbach"},
     }]
     texts = [m["text"] for m in data["messages"]]
@@ -116,6 +116,8 @@ async def test_huge_body(client, fake_rasa: FakeRasa):
 
 @pytest.mark.parametrize("text,sent", [
     ("/restart", "restart"),
+    ("/ /restart", "restart"),
+    (" \t/\n/ask_documents{\"service\":\"personalausweis\"}", "ask_documents{\"service\":\"personalausweis\"}"),
     ("  //greet{\"name\": \"x\"}", "greet{\"name\": \"x\"}"),
     ("/ Hund anmelden", "Hund anmelden"),
     ("Hund\x00 anmelden", "Hund anmelden"),
@@ -145,11 +147,29 @@ async def test_invalid_sender(client, sender):
     assert (await error_of(resp))["code"] == "invalid_sender_id"
 
 
-async def test_button_payload_passes_unchanged(client, fake_rasa: FakeRasa):
-    payload = '/choose_place{"ags":"08111000"}'
-    resp = await post_chat(client, {"sender_id": SENDER, "payload": payload, "ags": "08119020"})
+async def test_offered_button_payload_passes_unchanged(client, fake_rasa: FakeRasa):
+    assert (await post_chat(client, msg())).status == 200  # the answer offers /affirm and /deny
+    resp = await post_chat(client, {"sender_id": SENDER, "payload": "/affirm", "ags": "08119020"})
     assert resp.status == 200
-    assert fake_rasa.received[-1]["message"] == payload
+    assert fake_rasa.received[-1]["message"] == "/affirm"
+
+
+@pytest.mark.parametrize("payload", ["/restart", '/ask_documents{"service":"personalausweis"}',
+                                     '/choose_place{"ags":"08111000"}', "/affirm\n"])
+async def test_payload_not_offered_is_refused(client, fake_rasa: FakeRasa, payload):
+    assert (await post_chat(client, msg())).status == 200
+    resp = await post_chat(client, {"sender_id": SENDER, "payload": payload, "ags": "08119020"})
+    assert resp.status == 400
+    err = await error_of(resp)
+    assert err["code"] == "invalid_payload"
+    assert len(fake_rasa.received) == 1
+
+
+async def test_offered_payload_only_in_its_own_conversation(client, fake_rasa: FakeRasa):
+    assert (await post_chat(client, msg())).status == 200
+    other = "0b5bfb0e-1e1e-4c1a-9d5b-7d9f8a6e5c4d"
+    resp = await post_chat(client, {"sender_id": other, "payload": "/affirm", "ags": "08119020"})
+    assert resp.status == 400 and (await error_of(resp))["code"] == "invalid_payload"
 
 
 @pytest.mark.parametrize("payload", ["hallo", "/Restart", "/restart now", "/a{" + "x" * 300 + "}",
@@ -184,15 +204,25 @@ async def test_upstream_failures(client, fake_rasa: FakeRasa, rasa_server, mode,
 
 @pytest.mark.parametrize("value,intent", [("up", "/feedback_positive"), ("down", "/feedback_negative")])
 async def test_feedback_relay(client, fake_rasa: FakeRasa, value, intent):
-    body = {"sender_id": SENDER, "message_id": "m-0123456789abcdef", "value": value, "ags": "08119020"}
+    answer = (await (await post_chat(client, msg())).json())["messages"][-1]
+    body = {"sender_id": SENDER, "message_id": answer["id"], "value": value, "ags": "08119020"}
     resp = await post_chat(client, body, path="/chat/feedback")
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["ok"] is True
-    assert fake_rasa.received == [{
-        "sender": SENDER, "message": intent,
+    assert fake_rasa.received[1:] == [{
+        "sender": f"web:demo:08119020:{SENDER}", "message": intent,
         "metadata": {"tenant_ags": "08119020", "tenant_title": "Stadt Fellbach",
-                     "feedback_for": "m-0123456789abcdef"},
+                     "feedback_for": answer["id"]},
     }]
+
+
+@pytest.mark.parametrize("message_id", ["m-0123456789abcdef", "m-1"])
+async def test_feedback_for_unknown_message_refused(client, fake_rasa: FakeRasa, message_id):
+    assert (await post_chat(client, msg())).status == 200
+    body = {"sender_id": SENDER, "message_id": message_id, "value": "up", "ags": "08119020"}
+    resp = await post_chat(client, body, path="/chat/feedback")
+    assert resp.status == 404 and (await error_of(resp))["code"] == "unknown_message"
+    assert len(fake_rasa.received) == 1
 
 
 @pytest.mark.parametrize("patch", [{"value": "meh"}, {"message_id": "<script>"}, {"message_id": ""},

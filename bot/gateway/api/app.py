@@ -29,7 +29,6 @@ from bot.gateway.api.state import (
     DOCS_KEY,
     KEYS_KEY,
     LIMITER_KEY,
-    OFFERED_KEY,
     SPEC_KEY,
     UPSTREAM_KEY,
     json_ok,
@@ -109,7 +108,6 @@ def setup_api(app: web.Application, settings: Settings) -> None:
     """Registration hook for :func:`bot.gateway.create_app` (which also lists :func:`api_guard`)."""
     app[LIMITER_KEY] = RateLimiter()
     app[UPSTREAM_KEY] = status.Upstream(settings)
-    app[OFFERED_KEY] = conversations.OfferedPayloads()
     app.on_startup.append(_startup)
     app.cleanup_ctx.append(status.upstream_ctx)
     lookup.add_routes(app, API_PREFIX)

@@ -12,15 +12,15 @@ import time
 
 from aiohttp import web
 
+from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.api.state import API_PREFIX, KEYS_KEY, LIMITER_KEY, PORTAL
-from bot.gateway.errors import Handler, error_response
+from bot.gateway.errors import ApiError, Handler, error_response
 from bot.gateway.tenants import normalize_origin
 
 logger = logging.getLogger("bot.gateway.api")
 
 PUBLIC_PATHS = frozenset({f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs", f"{API_PREFIX}/docs.css"})
 API_KEY_HEADER = "X-API-Key"
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def _origin_refused() -> web.Response:
@@ -51,6 +51,10 @@ async def _guarded(request: web.Request, handler: Handler) -> tuple[web.StreamRe
     origin = request.headers.get("Origin")
     if portal is None:
         shared = origin if registry.allows_origin(origin) else None
+        try:  # wrong keys are limited per client, so guessing costs time
+            check_client(request, "badkey", request.app[CLIENT_LIMITS_KEY].bad_keys_per_minute)
+        except ApiError as exc:
+            return error_response(exc.status, exc.code, exc.message, exc.headers), shared
         return error_response(401, "unauthorized",
                               f"API-Schlüssel fehlt oder ist ungültig (Header {API_KEY_HEADER})."), shared
     cors_origin = None
@@ -96,6 +100,4 @@ async def api_guard(request: web.Request, handler: Handler) -> web.StreamRespons
         response.headers["Access-Control-Allow-Origin"] = cors_origin
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.headers.setdefault("Vary", "Origin")
-    if response.content_type != "text/html":
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
-    return response
+    return response  # security headers (CSP etc.): bot.gateway.static.security_headers

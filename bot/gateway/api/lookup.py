@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.core import Core
     from bot.places import PlaceResult
 
-_SERVICE_ID_RE = re.compile(r"^[a-z0-9_-]{1,64}$")
+_SERVICE_ID_RE = re.compile(r"[a-z0-9_-]{1,64}", re.ASCII)
 PLACE_LIMIT_DEFAULT = 10
 SERVICE_LIMIT_DEFAULT = 5
 #: Cache for answers that only depend on the data (and so change with a new release only).
@@ -43,7 +43,7 @@ def place_dict(result: PlaceResult, limit: int = 20) -> dict[str, Any]:
 
 
 def service_or_404(core: Core, service_id: str):
-    service = core.catalogue.get(service_id) if _SERVICE_ID_RE.match(service_id) else None
+    service = core.catalogue.get(service_id) if _SERVICE_ID_RE.fullmatch(service_id) else None
     if service is None:
         raise ApiError(404, "service_not_found", f"Leistung nicht gefunden: {service_id[:64]}")
     return service

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from aiohttp import web
 
 from bot.gateway.errors import ApiError
+from bot.gateway.input_policy import clean_text, read_json_object
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 20
 MAX_BODY_BYTES = 8 * 1024
-_LIMIT_RE = re.compile(r"^[0-9]{1,3}$")
+_LIMIT_RE = re.compile(r"[0-9]{1,3}", re.ASCII)
 
 
 def optional_text(request: web.Request, name: str) -> str | None:
@@ -25,6 +25,7 @@ def optional_text(request: web.Request, name: str) -> str | None:
     if len(value) > MAX_QUERY_CHARS:
         raise ApiError(413, "query_too_long",
                        f"Der Parameter '{name}' ist zu lang (höchstens {MAX_QUERY_CHARS} Zeichen).")
+    value = clean_text(value, MAX_QUERY_CHARS, code=f"invalid_{what}", what=f"Der Parameter '{name}'")
     if not value.strip():
         raise ApiError(400, f"empty_{what}", f"Der Parameter '{name}' ist leer.")
     return value
@@ -41,28 +42,11 @@ def limit_param(request: web.Request, default: int) -> int:
     raw = request.query.get("limit")
     if raw is None:
         return default
-    if not _LIMIT_RE.match(raw) or not 1 <= int(raw) <= MAX_LIMIT:
+    if not _LIMIT_RE.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ApiError(400, "invalid_limit", f"limit muss eine ganze Zahl von 1 bis {MAX_LIMIT} sein.")
     return int(raw)
 
 
 async def json_body(request: web.Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
-    """The JSON object body, or 415 / 413 / 400."""
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Bitte senden Sie JSON (Content-Type: application/json).")
-    too_large = ApiError(413, "too_large", f"Die Anfrage ist zu groß (höchstens {max_bytes // 1024} KiB).")
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise too_large
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise too_large from None
-    if len(raw) > max_bytes:
-        raise too_large
-    try:
-        body = json.loads(raw.decode(request.charset or "utf-8"))
-    except (ValueError, LookupError, RecursionError):  # bad JSON or charset, absurd nesting
-        raise ApiError(400, "invalid_json", "Die Anfrage enthält kein gültiges JSON.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Die Anfrage muss ein JSON-Objekt sein.")
-    return body
+    """The JSON object body, or 415 / 413 / 400 (one policy with the widget: ``input_policy``)."""
+    return await read_json_object(request, max_bytes)
