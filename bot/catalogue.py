@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import require_file
-from bot.facts import Fee, FactsError, ProcessingTime, parse_fee, parse_processing_time
+from bot.facts import FactsError, Fee, ProcessingTime, parse_fee, parse_processing_time
 
 SERVICEBW_FILE = "services/servicebw_ids.csv"
 SERVICEBW_URL = "https://www.service-bw.de/zufi/leistungen/{id}"

@@ -27,6 +27,7 @@ catalogue files keep working; ``bot validate`` asks staff to convert it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 FEE_KINDS = ("fixed", "free", "local")
 FEE_KEYS = ("kind", "amount", "basis", "range", "note", "source", "stand")
@@ -77,6 +78,8 @@ def _text(mapping: dict, key: str, field: str) -> str:
     value = mapping.get(key)
     if value is None:
         return ""
+    if isinstance(value, date):  # an unquoted stand: 2026-12-01
+        return value.isoformat()[:10]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise FactsError(f"Feld '{field}': '{key}' muss Text sein")
     return " ".join(str(value).split())
