@@ -45,9 +45,9 @@ def fees_sentence(service: Service) -> str:
     if fee.basis:
         text = f"Die Gebühr richtet sich nach {fee.basis}; die genaue Höhe nennt Ihnen die zuständige Stelle."
     elif service.responsibility is not None and service.responsibility.rule in MUNICIPAL_RULES:
-        text = "Die Gebühr legt Ihre Gemeinde in ihrer Satzung fest."
+        text = "Ob und welche Gebühr anfällt, legt Ihre Gemeinde in ihrer Satzung fest."
     else:
-        text = "Die Gebühr legt die zuständige Behörde in ihrer Gebührenordnung fest."
+        text = "Ob und welche Gebühr anfällt, legt die zuständige Behörde fest; bitte fragen Sie dort nach."
     span = f" Je nach Ort sind es etwa {fee.range}." if fee.range else ""
     return f"{text}{span}{_sentence(fee.note)}{_source(fee.source, fee.stand)} Mehr: {_link(service)}"
 

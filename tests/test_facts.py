@@ -138,14 +138,15 @@ def test_free_fee_says_gebuehrenfrei():
 
 def test_local_fee_of_a_gemeinde_points_to_its_satzung_and_service_bw():
     sentence = fees_sentence(_service(Fee("local", source="Q", stand="2026-12-01")))
-    assert sentence.startswith("Die Gebühr legt Ihre Gemeinde in ihrer Satzung fest.")
+    assert sentence.startswith("Ob und welche Gebühr anfällt, legt Ihre Gemeinde in ihrer Satzung fest.")
     assert sentence.endswith("Mehr: https://www.service-bw.de/zufi/leistungen/130")
     assert "Euro" not in sentence
 
 
 def test_local_fee_of_another_authority_and_with_basis_and_range():
     assert fees_sentence(_service(Fee("local"), rule="landratsamt", sbw=None)) == (
-        "Die Gebühr legt die zuständige Behörde in ihrer Gebührenordnung fest. Mehr: https://www.service-bw.de")
+        "Ob und welche Gebühr anfällt, legt die zuständige Behörde fest; bitte fragen Sie dort nach. "
+        "Mehr: https://www.service-bw.de")
     sentence = fees_sentence(_service(Fee("local", basis="der Hundesteuersatzung Ihrer Gemeinde", range="60 bis 120 Euro")))
     assert sentence.startswith("Die Gebühr richtet sich nach der Hundesteuersatzung Ihrer Gemeinde; ")
     assert "Je nach Ort sind es etwa 60 bis 120 Euro." in sentence

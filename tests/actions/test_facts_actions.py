@@ -12,7 +12,7 @@ async def test_processing_time_for_the_remembered_service(run_action):
     messages, slots = await run_action(ActionAnswerProcessingTime(), tracker)
     assert responses(messages) == ["utter_processing_time"]
     assert messages[0]["name"] == "Personalausweis beantragen"
-    assert "2 bis 4 Wochen" in messages[0]["time"] and "Quelle:" in messages[0]["time"]
+    assert "2 bis 3 Wochen" in messages[0]["time"] and "Quelle:" in messages[0]["time"]
     assert slots["service_id"] == "personalausweis"
 
 
@@ -49,7 +49,7 @@ async def test_fee_answers_follow_the_kind_of_fee(run_action):
     assert "46,00 Euro (ab 24 Jahren)" in fixed and "Rechtsgrundlage: PAuswGebV" in fixed and "Stand 01.12.2026" in fixed
     assert (await fee_text("wohnsitz_anmelden")).startswith("Das ist gebührenfrei.")
     local = await fee_text("gewerbe_anmelden")
-    assert local.startswith("Die Gebühr legt Ihre Gemeinde in ihrer Satzung fest.") and "Euro" not in local
+    assert local.startswith("Ob und welche Gebühr anfällt, legt Ihre Gemeinde in ihrer Satzung fest.") and "Euro" not in local
     assert "service-bw.de/zufi/leistungen/496" in local
 
 
