@@ -9,11 +9,10 @@ every fact has a source and a Stand date. Only entries that passed the catalogue
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from bot.facts import FEE_KEYS, FEE_KINDS, TIME_KEYS
 from bot.staff.checks import Catalogue
-from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml
+from bot.staff.yaml_lines import ERROR, WARNING, Finding, line_of
 
 GUIDE = "Anleitung: docs/staff/antwort-aendern.md"
 
@@ -84,19 +83,10 @@ def check_processing_time(sid: str, entry: dict, file: str) -> list[Finding]:
     return findings
 
 
-def check_facts(root: Path, catalogue: Catalogue) -> list[Finding]:
+def check_facts(catalogue: Catalogue) -> list[Finding]:
     """Fee (required) and processing time (optional) of every curated entry that passed the schema."""
-    wanted: dict[str, set[int]] = {}
-    for e in catalogue.entries:
-        wanted.setdefault(e.file, set()).add(e.line)
     findings: list[Finding] = []
-    for file, lines in sorted(wanted.items()):
-        try:
-            doc = load_yaml(root / file, root)
-        except YamlFileError:
-            continue  # already reported by load_catalogue
-        for entry in doc.get("services") or []:
-            if isinstance(entry, dict) and line_of(entry) in lines:
-                sid = str(entry.get("id"))
-                findings += check_fee(sid, entry, file) + check_processing_time(sid, entry, file)
+    for e in catalogue.entries:
+        if isinstance(e.node, dict):
+            findings += check_fee(e.id, e.node, e.file) + check_processing_time(e.id, e.node, e.file)
     return findings

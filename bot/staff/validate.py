@@ -52,7 +52,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += problems
     catalogue = load_catalogue(root, servicebw, rule_ids)
     findings += catalogue.findings
-    findings += check_facts(root, catalogue)
+    findings += check_facts(catalogue)
     if not catalogue.entries and not catalogue.findings:
         findings.append(Finding(ERROR, "data/catalogue/services", 0, "keine Katalogdateien (*.yml) gefunden"))
 
