@@ -64,7 +64,8 @@ def structured(service: Service | None, office: Office | None, g: Gemeinde | Non
         "service": None if service is None else {
             "id": service.id, "name": service.name, "servicebw_id": service.servicebw_id,
             "online": service.online, "documents": list(service.documents), "source": service.source,
-            "stand": service.stand,
+            "stand": service.stand, "fee": service.fee.to_dict() if service.fee else None,
+            "processing_time": service.processing_time.to_dict() if service.processing_time else None,
         },
         "office": None if office is None else office.to_dict(),
         "place": None if g is None else {"ags": g.ags, "name": g.short_name, "kreis": g.kreis_display},
@@ -96,6 +97,6 @@ def follow_up_buttons(service: Service) -> list[dict]:
         buttons.append({"title": "Welche Unterlagen?", "payload": "/ask_documents"})
     if service.online != "unbekannt":
         buttons.append({"title": "Geht das online?", "payload": "/ask_online"})
-    if service.fees:
+    if service.fee is not None:
         buttons.append({"title": "Was kostet das?", "payload": "/ask_fees"})
     return buttons

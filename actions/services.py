@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import render
 from actions.base import SafeAction, core
 from actions.context import place_from_message, service_from_message, service_from_slot
+from actions.facts_text import fees_sentence
 from actions.flows import answer_service, not_understood
 
 
@@ -90,8 +91,8 @@ class ActionAnswerFees(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         _, service, events = await _service_or_ask(dispatcher, tracker)
         if service is not None:
-            if service.fees:
-                dispatcher.utter_message(response="utter_service_fees", name=service.name, fees=service.fees)
+            if service.fee is not None:
+                dispatcher.utter_message(response="utter_service_fees", name=service.name, fees=fees_sentence(service))
             else:
                 dispatcher.utter_message(response="utter_service_no_fees", name=service.name)
         return events

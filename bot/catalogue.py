@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import require_file
+from bot.facts import FactsError, Fee, ProcessingTime, parse_fee, parse_processing_time
 
 SERVICEBW_FILE = "services/servicebw_ids.csv"
 SERVICEBW_URL = "https://www.service-bw.de/zufi/leistungen/{id}"
@@ -49,11 +50,13 @@ class Service:
     documents: tuple[str, ...] = ()
     online: str = "unbekannt"
     online_note: str = ""
-    fees: str = ""
+    fees: str = ""  # plain summary of ``fee`` (amount or "gebührenfrei"), kept for API clients
     responsibility: Assignment | None = None
     servicebw_id: str | None = None
     source: str = ""
     stand: str = ""
+    fee: Fee | None = None
+    processing_time: ProcessingTime | None = None
     file: str = field(default="", compare=False)
 
     def servicebw_url(self, plz: str | None = None, ags: str | None = None) -> str | None:
@@ -89,6 +92,8 @@ class Service:
             ),
             "source": self.source,
             "stand": self.stand,
+            "fee": self.fee.to_dict() if self.fee else None,
+            "processing_time": self.processing_time.to_dict() if self.processing_time else None,
         }
 
 
@@ -158,6 +163,13 @@ def parse_service(entry: object, file: Path, defaults: dict, servicebw: dict[str
     resp = entry.get("responsibility")
     if not isinstance(resp, dict) or not resp.get("rule"):
         raise CatalogueError(f"{where}: responsibility mit 'rule' fehlt")
+    if entry.get("fee") is not None and entry.get("fees") is not None:
+        raise CatalogueError(f"{where}: bitte nur 'fee' angeben (das alte Feld 'fees' entfernen)")
+    try:
+        fee = parse_fee(entry.get("fee", entry.get("fees")))
+        processing_time = parse_processing_time(entry.get("processing_time"))
+    except FactsError as exc:
+        raise CatalogueError(f"{where}: {exc}") from None
     return Service(
         id=sid,
         name=_str(entry, "name", where),
@@ -168,11 +180,13 @@ def parse_service(entry: object, file: Path, defaults: dict, servicebw: dict[str
         documents=_list(entry, "documents", where),
         online=online,
         online_note=_str(entry, "online_note", where, required=False),
-        fees=_str(entry, "fees", where, required=False),
+        fees=fee.short if fee else "",
         responsibility=Assignment(str(resp["rule"]), str(resp.get("department") or "")),
         servicebw_id=sbw,
         source=_str(entry, "source", where, required=False) or str(defaults.get("source") or ""),
         stand=_str(entry, "stand", where, required=False) or str(defaults.get("stand") or ""),
+        fee=fee,
+        processing_time=processing_time,
         file=str(file),
     )
 

@@ -29,6 +29,7 @@ class CatalogueEntry:
     synonyms: tuple[str, ...]
     file: str
     line: int
+    node: object = field(default=None, compare=False, repr=False)  # the YAML mapping, with line numbers
 
 
 @dataclass
@@ -93,7 +94,7 @@ def load_catalogue(root: Path, servicebw: dict[str, ServicebwEntry], rule_ids: s
                     ERROR, file, line_of(resp, "rule"),
                     f"Leistung '{service.id}': Zuständigkeitsregel '{rule}' gibt es in {RESPONSIBILITY} nicht "
                     f"(vorhanden: {', '.join(sorted(rule_ids))})"))
-            result.entries.append(CatalogueEntry(service.id, service.name, service.synonyms, file, line))
+            result.entries.append(CatalogueEntry(service.id, service.name, service.synonyms, file, line, entry))
     return result
 
 

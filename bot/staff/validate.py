@@ -17,6 +17,7 @@ from bot.catalogue import load_servicebw_ids
 from bot.config import PROJECT_ROOT, DataDirError, data_dir
 from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
+from bot.staff.checks_facts import check_facts
 from bot.staff.checks_heldout import check_nlu_test_files, check_search_queries
 from bot.staff.checks_nlu import (
     check_duplicates,
@@ -51,6 +52,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += problems
     catalogue = load_catalogue(root, servicebw, rule_ids)
     findings += catalogue.findings
+    findings += check_facts(catalogue)
     if not catalogue.entries and not catalogue.findings:
         findings.append(Finding(ERROR, "data/catalogue/services", 0, "keine Katalogdateien (*.yml) gefunden"))
 
