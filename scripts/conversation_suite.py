@@ -88,11 +88,12 @@ def print_figures(summary: dict, results: list[dict], show: int) -> None:
         print(f"  {r['file']} {r['conversation']} #{r['turn']} [{r['type']}] „{r['user'][:70]}“")
         for problem in r["problems"]:
             print(f"      {problem}")
-    common = cs.common_failures(results)
-    if common:
-        print("Häufigste Fehler:")
-        for text, count in common:
-            print(f"  {count:3}× {text}")
+    for title, common in (("Häufigste Fehler (Typ: Art)", cs.common_failures(results)),
+                          ("Häufigste Verwechslungen (erwartet → bekommen)", cs.common_mixups(results))):
+        if common:
+            print(f"{title}:")
+            for text, count in common:
+                print(f"  {count:3}× {text}")
 
 
 def data_stand(catalogue: Any) -> str:
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         "min_turn_accuracy": args.min_turn_accuracy, "seconds": round(time.monotonic() - started, 1),
         **summary,
         "common_failures": [{"failure": text, "count": n} for text, n in cs.common_failures(results)],
+        "common_mixups": [{"mixup": text, "count": n} for text, n in cs.common_mixups(results)],
         "results": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

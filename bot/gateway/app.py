@@ -15,6 +15,7 @@ from bot.gateway.chat import (
     post_message,
 )
 from bot.gateway.errors import error_middleware
+from bot.gateway.quality import add_quality_routes
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
 from bot.gateway.static import add_static_routes, security_headers
@@ -64,5 +65,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_post("/chat/messages", post_message)
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)
+    add_quality_routes(app)  # public /qualitaet page (bot/gateway/quality.py)
     setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
     return app

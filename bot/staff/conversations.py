@@ -39,6 +39,10 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _QUOTED = re.compile(r"„(.+?)“")
 _LEAD = re.compile(r"^([^:\n]{3,120}):", re.M)
 _SBW_LINK = re.compile(r"service-bw\.de/zufi/leistungen/(\d+)")
+#: Quoted names after these words are examples ("zum Beispiel „Sperrmüll anmelden“"), not the answer.
+_EXAMPLE_CUE = re.compile(r"(Beispiel|z\. ?B\.|etwa)\b[^.!?\n]*$")
+#: Questions about the office: a reply that names the right office and no Leistung answers them.
+OFFICE_TYPES = ("opening_hours", "appointment")
 
 
 class SuiteError(ValueError):
@@ -98,6 +102,8 @@ def parse_turn(raw: Any, where: str) -> Turn:
         raise SuiteError(f"{where}: 'service' fehlt (Leistungs-id, '{NONE}' oder '{ANY}')")
     if service == ANY and kind not in ("handoff", "smalltalk"):
         raise SuiteError(f"{where}: '{ANY}' nur bei handoff/smalltalk")
+    if kind in OFFICE_TYPES and service not in (NONE, ANY) and not raw.get("office"):
+        raise SuiteError(f"{where}: Fragen nach Öffnungszeiten/Termin brauchen 'office'")
     unknown = set(raw) - {"user", "type", "service", "office", "text", "text_any", "buttons", "note", "quoted"}
     if unknown:
         raise SuiteError(f"{where}: unbekannte Schlüssel {sorted(unknown)}")
@@ -202,6 +208,8 @@ def observe(messages: list[dict[str, Any]], names: Names) -> Observed:
         named = []
         for pattern in (_BOLD, _QUOTED, _LEAD):
             for match in pattern.finditer(obs.text):
+                if pattern is _QUOTED and _EXAMPLE_CUE.search(obs.text[:match.start()]):
+                    continue
                 if (sid := names.by_name.get(fold(match.group(1).strip()))) is not None:
                     named.append((match.start(), sid))
         if named:
@@ -236,6 +244,8 @@ def check_turn(turn: Turn, obs: Observed) -> list[str]:
             problems.append(f"Leistung: erwartet keine, bekommen {got}")
     elif turn.service != ANY:
         ok = turn.service in got.split("|") if obs.source == "link" else got == turn.service
+        if got == NONE and turn.type in OFFICE_TYPES:
+            ok = True  # judged by the office named (checked below; such turns must expect one)
         if not ok:
             problems.append(f"Leistung: erwartet {turn.service}, bekommen {got}")
     if turn.office:
@@ -290,10 +300,32 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def failure_kind(problem: str) -> str:
+    """"Leistung: erwartet x, bekommen none" -> "keine Leistung erkannt" (German, for grouping)."""
+    if problem.startswith("Leistung: erwartet keine"):
+        return "Leistung genannt, wo keine passt"
+    if problem.startswith("Leistung:"):
+        return "keine Leistung erkannt" if problem.endswith("bekommen none") else "falsche Leistung"
+    if problem.startswith("Stelle:"):
+        return "keine Stelle genannt" if problem.endswith("keine Stelle genannt") else "falsche Stelle"
+    return problem.split(":")[0]
+
+
 def common_failures(results: list[dict[str, Any]], limit: int = 20) -> list[tuple[str, int]]:
-    """The most frequent failure kinds ("type: expected X, got Y"), for the lead's to-do list."""
+    """The most frequent failures by turn type and kind ("documents: falsche Leistung"), for the to-do list."""
+    counter: Counter[str] = Counter()
+    for r in results:
+        for kind in dict.fromkeys(failure_kind(p) for p in r.get("problems", [])):
+            counter[f"{r['type']}: {kind}"] += 1
+    return counter.most_common(limit)
+
+
+def common_mixups(results: list[dict[str, Any]], limit: int = 20) -> list[tuple[str, int]]:
+    """The most frequent wrong Leistungen ("expected -> got"), e.g. "reisepass -> ehefaehigkeitszeugnis"."""
     counter: Counter[str] = Counter()
     for r in results:
         for problem in r.get("problems", []):
-            counter[f"{r['type']}: {problem}"] += 1
+            if problem.startswith("Leistung:"):
+                expected, _, got = problem.removeprefix("Leistung: erwartet ").partition(", bekommen ")
+                counter[f"{expected} → {got}"] += 1
     return counter.most_common(limit)
