@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import socket
 import sys
 import time
@@ -136,17 +137,27 @@ def main(argv: list[str] | None = None) -> int:
         return 4
     stack = Stack(gateway_port=free_port(), rasa_port=free_port(), actions_port=free_port(), model=model,
                   log_dir=PROJECT_ROOT / "build" / "conversation_suite")
+    def _terminate(_signum: int, _frame: object) -> None:  # kill/service manager: stop the stack like Ctrl+C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
     print(f"Starte Stack mit Modell {model.name} …", flush=True)
     started = time.monotonic()
     try:
         stack.start(timeout=max(60.0, deadline - time.monotonic()))
         rasa_url = f"http://127.0.0.1:{stack.rasa_port}"
         print(f"Stack bereit nach {time.monotonic() - started:.0f} s; {len(conversations)} Gespräche …", flush=True)
-        with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, args.workers))
+        try:
             per_conv = list(pool.map(lambda c: run_conversation(c, rasa_url, names, deadline), conversations))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # on Ctrl+C do not wait for queued conversations
     except StackError as exc:
         print(f"Fehler: Stack startet nicht: {exc}", file=sys.stderr)
         return 4
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
     finally:
         stack.stop()
     results = [r for conv in per_conv for r in conv]
