@@ -67,3 +67,15 @@ def test_near_duplicate_index_is_fast_enough():
     assert time.perf_counter() - start < 15  # 3,000 x 1,000 texts; all-pairs ratio() would take minutes
     assert index.best("ich brauche ausweis und hund nummer 17") is not None
     assert hits.count(None) == len(hits)
+
+
+def test_search_query_copy_is_an_error_and_spelling_variant_a_warning(tmp_path):
+    from bot.staff.checks_heldout import check_heldout
+
+    _write(tmp_path / "tests/eval/q.yml", 'queries:\n  - text: "Waffenschein beantragen"\n    expected: [sbw-1091]\n'
+                                          '  - text: "waffenschien beantragen"\n    expected: [sbw-1091]\n'
+                                          '  - text: "ich brauche eine meldebestätigung"\n    expected: [x]\n')
+    training = [Example("data/nlu/a.yml", 3, "search_service", "ich brauche eine meldebestätigung", "x")]
+    findings = check_heldout(tmp_path, training, [], [("sbw-1091", "Waffenschein beantragen")])
+    # the search does not learn from NLU training data: the third query is fine
+    assert [(f.line, f.level) for f in findings] == [(2, "FEHLER"), (4, "WARNUNG")]
