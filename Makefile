@@ -11,7 +11,7 @@ CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibi
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
-        rasa-test-nlu eval-search browser-setup browser-test clean help
+        rasa-test-nlu conversation-suite eval-search browser-setup browser-test clean help
 
 help:
 	@echo "make run   - set up what is missing, train if the data changed, start everything on localhost"
@@ -82,6 +82,10 @@ rasa-test-stories: train
 rasa-test-nlu: train
 	$(PY) -m bot.rasa_tests nlu
 
+# Typed multi-turn conversations (tests/conversations) against the real stack; fails below 95 % of turns.
+conversation-suite: train
+	$(PY) scripts/conversation_suite.py
+
 eval-search: setup
 	$(PY) scripts/place_coverage.py
 	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.75 --min-top3 0.82
@@ -92,7 +96,7 @@ browser-setup: venv
 browser-test: train browser-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
-test: lint unit eval-search validate train rasa-test-stories eval browser-test
+test: lint unit eval-search validate train rasa-test-stories conversation-suite eval browser-test
 	@echo "All test stages passed."
 
 clean:

@@ -17,6 +17,7 @@ from bot.gateway.chat import (
 )
 from bot.gateway.errors import error_middleware
 from bot.gateway.input_policy import MEMORY_KEY, SERVER_HANDLER_ARGS, InMemoryConversationMemory
+from bot.gateway.quality import add_quality_routes
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
 from bot.gateway.static import add_static_routes, security_headers
@@ -75,5 +76,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_post("/chat/messages", post_message)
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)
+    add_quality_routes(app)  # public /qualitaet page (bot/gateway/quality.py)
     setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
     return app

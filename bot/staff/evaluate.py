@@ -5,8 +5,12 @@ Runs the model (loaded once) on every example of a Rasa NLU file (default: the h
 precision/recall/F1, entity F1 (exact span and label), a confusion matrix, the service search's
 top-1/top-3 (``scripts/eval_search.py``) and the worst errors, and writes ``report.md``,
 ``metrics.json`` and two PNG plots. The previous report in the output folder is moved to
-``previous/`` and compared: drops are marked REGRESSION. Exit code 1 when intent or entity F1 is
-below the floor (the same floors as ``make test``), 2 for an unusable input file, 4 without a model.
+``previous/`` and compared: drops are marked REGRESSION. The figures are also compared with the
+committed baseline (``tests/eval/baseline.json``; a fresh clone has no previous report): a drop of
+more than ``OVERALL_DROP`` there is a REGRESSION too. Exit code 1 when intent or entity F1 is below
+the floor (the same floors as ``make test``) or a REGRESSION is flagged, 2 for an unusable input
+file, 4 without a model. ``--write-baseline`` stores the current figures as the new baseline — a
+deliberate step by staff after an accepted change (commit the file).
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ from bot.staff.metrics import Prediction, build_metrics, check_floors, compare
 from bot.staff.yaml_lines import ERROR, Example, read_examples, rel
 
 QUERIES_FILE = "tests/eval/service_queries.yml"
+BASELINE_FILE = "tests/eval/baseline.json"
+#: overall figures kept in the baseline (per-intent F1 on a few examples each is too noisy to gate on)
+BASELINE_KEYS = ("intent_weighted_f1", "intent_macro_f1", "entity_f1", "service_top1", "service_top3")
 OUT_DIR = "reports/eval"
 PREVIOUS = "previous"
 FALLBACK_INTENT = "nlu_fallback"
@@ -37,7 +44,8 @@ SEARCH_SCRIPT = PROJECT_ROOT / "scripts" / "eval_search.py"
 HELP = ("Lässt das trainierte Modell alle Beispiele einer beschrifteten Datei deuten und schreibt einen Bericht "
         "(report.md mit Tabellen und Bildern, metrics.json) in den Ausgabeordner. Der vorige Bericht wird nach "
         "previous/ verschoben und verglichen; Rückschritte sind mit REGRESSION markiert. Exit-Code 1, wenn das F1 "
-        "der Absichten oder der Entitäten unter der Untergrenze liegt. Anleitung: docs/staff/.")
+        "der Absichten oder der Entitäten unter der Untergrenze liegt oder ein Wert gegenüber dem vorigen Bericht "
+        "oder den Vergleichswerten (tests/eval/baseline.json) um mehr als 0,02 sinkt. Anleitung: docs/staff/.")
 
 
 def to_prediction(result: dict) -> Prediction:
@@ -85,12 +93,52 @@ class SearchRun:
         return data
 
 
+def catalogue_stand() -> str:
+    """The newest "stand" of the curated catalogue files ("" if none), for the published figures."""
+    import yaml  # noqa: PLC0415
+
+    stands = []
+    for path in (PROJECT_ROOT / "data" / "catalogue" / "services").glob("*.yml"):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(doc, dict) and doc.get("stand"):
+            stands.append(str(doc["stand"]))
+    return max(stands, default="")
+
+
 def read_previous(path: Path) -> dict | None:
     file = path / report.METRICS if path.is_dir() else path
     try:
         return json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def read_baseline(path: Path) -> dict | None:
+    """The committed baseline in the shape ``compare`` expects (overall figures only)."""
+    data = read_previous(path)
+    if not data or not isinstance(data.get("summary"), dict):
+        return None
+    return {"summary": data["summary"], "nlu_file": data.get("nlu_file"), "intents": {},
+            "created": data.get("created", "?"), "model": data.get("model", "?")}
+
+
+def write_baseline(path: Path, metrics: dict) -> None:
+    summary = {k: metrics["summary"].get(k) for k in BASELINE_KEYS}
+    summary["examples"] = metrics["summary"].get("examples")
+    data = {"created": metrics.get("created"), "model": metrics.get("model"), "nlu_file": metrics.get("nlu_file"),
+            "summary": summary,
+            "note": "Vergleichswerte für `bot eval` (make test). Nur bewusst neu schreiben: bot eval --write-baseline"}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def baseline_regressions(metrics: dict, baseline: dict | None) -> list[str]:
+    """Drops against the committed baseline, worded for the report ("gegenüber der Baseline")."""
+    comparison = compare(metrics, baseline)
+    return [f"{r} (gegenüber der Baseline {rel(_path(BASELINE_FILE), PROJECT_ROOT)})"
+            for r in (comparison or {}).get("regressions", [])]
 
 
 def rotate(out: Path) -> None:
@@ -155,11 +203,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 4
     meta = {"created": datetime.now().strftime("%d.%m.%Y %H:%M"), "model": model.name,
-            "nlu_file": rel(nlu_file, PROJECT_ROOT)}
+            "nlu_file": rel(nlu_file, PROJECT_ROOT), "data_stand": catalogue_stand()}
     metrics = build_metrics(examples, predictions, search, meta)
     comparison = compare(metrics, previous)
     floors = {"intent": args.min_intent_f1, "entity": args.min_entity_f1}
     failures = check_floors(metrics["summary"], floors["intent"], floors["entity"])
+    baseline_path = _path(args.baseline)
+    if args.write_baseline:
+        write_baseline(baseline_path, metrics)
+        print(f"Baseline geschrieben: {rel(baseline_path, PROJECT_ROOT)} (bitte committen)")
+    else:
+        failures += baseline_regressions(metrics, read_baseline(baseline_path))
+    failures += [f"REGRESSION gegenüber dem vorigen Bericht: {r}" for r in (comparison or {}).get("regressions", [])]
     rotate(out)
     report.write(out, metrics, comparison, floors, failures)
     print_summary(metrics, comparison, failures, out / report.REPORT, time.perf_counter() - started)
@@ -173,8 +228,6 @@ def print_summary(m: dict, comparison: dict | None, failures: list[str], path: P
     if s["service_top1"] is not None:
         line += f", Leistungssuche Top-1 {report.pct(s['service_top1'])}, Top-3 {report.pct(s['service_top3'])}"
     print(line)
-    for reason in (comparison or {}).get("regressions", []):
-        print(f"REGRESSION: {reason}")
     for reason in failures:
         print(f"NICHT BESTANDEN: {reason}")
     print(f"Bericht: {rel(path, PROJECT_ROOT)} ({seconds:.0f} s)")
@@ -190,6 +243,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=OUT_DIR, help=f"Ausgabeordner (Standard: {OUT_DIR})")
     p.add_argument("--previous", help="Ordner oder metrics.json des Vergleichsberichts "
                    f"(Standard: der letzte Bericht im Ausgabeordner, danach in {OUT_DIR}/{PREVIOUS}/)")
+    p.add_argument("--baseline", default=BASELINE_FILE,
+                   help=f"Vergleichswerte, deren Unterschreitung ein Rückschritt ist (Standard: {BASELINE_FILE})")
+    p.add_argument("--write-baseline", action="store_true",
+                   help="die jetzigen Werte als neue Vergleichswerte speichern (bewusst, danach committen)")
     p.add_argument("--min-intent-f1", type=float, default=INTENT_F1_FLOOR,
                    help=f"Untergrenze für das gewichtete F1 der Absichten (Standard: {INTENT_F1_FLOOR})")
     p.add_argument("--min-entity-f1", type=float, default=ENTITY_EXACT_F1_FLOOR,

@@ -198,3 +198,44 @@ def test_eval_on_real_model(tmp_path: Path, capsys) -> None:
     assert "## Absichten" in (out / "report.md").read_text(encoding="utf-8")
     for png in ("confusion_matrix.png", "intent_f1.png"):
         assert (out / png).stat().st_size > 1000
+
+
+def test_drop_against_the_committed_baseline_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """A fresh clone has no previous report: the committed baseline catches the regression."""
+    import bot.parse
+
+    monkeypatch.setattr(bot.parse, "latest_model", lambda _: tmp_path / "fake.tar.gz")
+    monkeypatch.setattr(bot.parse, "load_agent", lambda _: FakeAgent())
+    labelled = tmp_path / "kommune.yml"
+    labelled.write_text(LABELLED, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    low = ["--min-intent-f1", "0", "--min-entity-f1", "0", "--no-search", "--nlu", str(labelled)]
+    assert main(["eval", *low, "--out", str(tmp_path / "a"), "--baseline", str(baseline), "--write-baseline"]) == 0
+    written = json.loads(baseline.read_text(encoding="utf-8"))
+    assert set(written["summary"]) >= {"intent_weighted_f1", "entity_f1", "service_top1", "examples"}
+    assert main(["eval", *low, "--out", str(tmp_path / "b"), "--baseline", str(baseline)]) == 0  # same figures
+    written["summary"]["intent_weighted_f1"] += 0.1  # the baseline was better than today's model
+    baseline.write_text(json.dumps(written), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["eval", *low, "--out", str(tmp_path / "c"), "--baseline", str(baseline)]) == 1
+    out = capsys.readouterr().out
+    assert "NICHT BESTANDEN" in out and "Baseline" in out and "Absichten F1 (gewichtet)" in out
+
+
+def test_regression_against_the_previous_report_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.parse
+
+    class Better(FakeAgent):
+        async def parse_message(self, text: str) -> dict:
+            intent = "search_service" if "[" not in text and ("Perso" in text or "Hund" in text) else "greet"
+            return {"intent": {"name": intent, "confidence": 0.9}, "intent_ranking": [], "entities": []}
+
+    monkeypatch.setattr(bot.parse, "latest_model", lambda _: tmp_path / "fake.tar.gz")
+    labelled = tmp_path / "kommune.yml"
+    labelled.write_text(LABELLED, encoding="utf-8")
+    args = ["eval", "--nlu", str(labelled), "--no-search", "--out", str(tmp_path / "eval"),
+            "--baseline", str(tmp_path / "none.json"), "--min-intent-f1", "0", "--min-entity-f1", "0"]
+    monkeypatch.setattr(bot.parse, "load_agent", lambda _: Better())
+    assert main(args) == 0
+    monkeypatch.setattr(bot.parse, "load_agent", lambda _: FakeAgent())
+    assert main(args) == 1  # worse than the report before

@@ -33,3 +33,49 @@ def test_search_query_that_is_a_catalogue_synonym_is_an_error(tmp_path):
     findings = check_search_queries(tmp_path, entries)
     assert [(f.file, f.line) for f in findings] == [("tests/eval/q.yml", 4)]
     assert "personalausweis_verlust" in findings[0].text
+
+
+def test_near_duplicates_are_caught_after_normalising(tmp_path):
+    from bot.staff.checks_heldout import check_heldout
+
+    _write(tmp_path / "tests/nlu/test_nlu.yml", 'version: "3.1"\nnlu:\n- intent: ask_fees\n  examples: |\n'
+                                                  "    - Was kostet das eig?\n    - Wie teuer wird die Zulassung für mein Motorrad\n")
+    _write(tmp_path / "tests/conversations/a.yml",
+           'conversations:\n  - id: a\n    turns:\n      - {user: "WAFFENSCHEIN beantragen!", type: first, service: x}\n'
+           '      - {user: "Was kostet das?", quoted: "issue 9", type: fees, service: x}\n')
+    training = [Example("data/nlu/questions.yml", 3, "ask_fees", "was kostet das", "was kostet das")]
+    entries = [CatalogueEntry("reisepass", "Reisepass beantragen", ("Pass verlängern",), "c.yml", 2)]
+    findings = check_heldout(tmp_path, training, entries, [("sbw-1091", "Waffenschein beantragen")])
+    by_line = {(f.file, f.line): f for f in findings}
+    assert set(by_line) == {("tests/nlu/test_nlu.yml", 5), ("tests/conversations/a.yml", 4),
+                            ("tests/conversations/a.yml", 5)}
+    assert "fast gleich" in by_line["tests/nlu/test_nlu.yml", 5].text
+    assert "sbw-1091" in by_line["tests/conversations/a.yml", 4].text
+    assert by_line["tests/conversations/a.yml", 5].level == "WARNUNG"  # quoted from an issue, visible
+
+
+def test_near_duplicate_index_is_fast_enough():
+    import time
+
+    from bot.staff.checks_heldout import Item, NearIndex
+
+    words = ["ausweis", "pass", "hund", "auto", "müll", "kita", "steuer", "gewerbe", "wohnung", "urkunde"]
+    learned = [Item(f"ich brauche {a} und {b} nummer {i}", "x", "t") for i in range(60) for a in words[:5] for b in words]
+    index = NearIndex(learned)
+    start = time.perf_counter()
+    hits = [index.best(f"wie bekomme ich {a} für {b} bis {i}") for i in range(100) for a in words[:5] for b in words[5:7]]
+    assert time.perf_counter() - start < 15  # 3,000 x 1,000 texts; all-pairs ratio() would take minutes
+    assert index.best("ich brauche ausweis und hund nummer 17") is not None
+    assert hits.count(None) == len(hits)
+
+
+def test_search_query_copy_is_an_error_and_spelling_variant_a_warning(tmp_path):
+    from bot.staff.checks_heldout import check_heldout
+
+    _write(tmp_path / "tests/eval/q.yml", 'queries:\n  - text: "Waffenschein beantragen"\n    expected: [sbw-1091]\n'
+                                          '  - text: "waffenschien beantragen"\n    expected: [sbw-1091]\n'
+                                          '  - text: "ich brauche eine meldebestätigung"\n    expected: [x]\n')
+    training = [Example("data/nlu/a.yml", 3, "search_service", "ich brauche eine meldebestätigung", "x")]
+    findings = check_heldout(tmp_path, training, [], [("sbw-1091", "Waffenschein beantragen")])
+    # the search does not learn from NLU training data: the third query is fine
+    assert [(f.line, f.level) for f in findings] == [(2, "FEHLER"), (4, "WARNUNG")]

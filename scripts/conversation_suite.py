@@ -1,0 +1,190 @@
+"""Type the conversation suite (tests/conversations/*.yml) into the real stack and check every reply.
+
+Starts action server, Rasa (REST channel, the trained model from ``models/``) and gateway on free
+loopback ports (``bot.gateway.devstack.Stack``), sends each turn as typed text with the
+conversation's Gemeinde as tenant (``metadata.tenant_ags``, exactly what the gateway forwards),
+reads the Leistung and the office from the reply (structured data, bold name, service-bw link;
+see ``bot/staff/conversations.py``) and prints turn accuracy, whole-conversation accuracy,
+accuracy per turn type and the failed turns. Writes ``reports/conversation_suite.json``.
+Exit code 1 below ``--min-turn-accuracy`` (0.95) or when the time limit is hit, 2 for a broken
+suite file, 4 when the stack does not start. Stops every process it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bot.config import PROJECT_ROOT
+from bot.staff import conversations as cs
+
+SUITE_DIR = PROJECT_ROOT / "tests" / "conversations"
+REPORT = PROJECT_ROOT / "reports" / "conversation_suite.json"
+MIN_TURN_ACCURACY = 0.95
+TIME_LIMIT = 1500.0  # seconds for the whole run (start-up included)
+TURN_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def send(rasa_url: str, sender: str, text: str, ags: str) -> list[dict[str, Any]]:
+    """One typed message to Rasa's REST channel, as the gateway sends it; the widget's message list."""
+    from bot.gateway.relay import normalize_messages  # noqa: PLC0415 - keeps --help fast
+
+    body = json.dumps({"sender": sender, "message": text,
+                       "metadata": {"tenant_ags": ags, "tenant_title": f"Gemeinde {ags}"}}).encode()
+    req = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=TURN_TIMEOUT) as resp:  # noqa: S310 - loopback only
+        return normalize_messages(json.loads(resp.read().decode("utf-8")))
+
+
+def run_conversation(conv: cs.Conversation, rasa_url: str, names: cs.Names, deadline: float) -> list[dict]:
+    sender = f"suite-{uuid.uuid4().hex[:12]}"
+    results = []
+    for n, turn in enumerate(conv.turns, start=1):
+        entry: dict[str, Any] = {"conversation": conv.id, "file": conv.file, "turn": n, "type": turn.type,
+                                 "user": turn.user, "expected_service": turn.service,
+                                 "expected_office": list(turn.office)}
+        if time.monotonic() > deadline:
+            entry.update(ok=False, problems=["nicht ausgeführt: Zeitlimit erreicht"], got_service=None)
+        else:
+            try:
+                messages = send(rasa_url, sender, turn.user, conv.ags)
+                obs = cs.observe(messages, names)
+                problems = cs.check_turn(turn, obs)
+                entry.update(ok=not problems, problems=problems, got_service=cs.got_service(obs),
+                             got_offices=obs.offices, reply=obs.text[:400], buttons=obs.buttons[:6])
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                entry.update(ok=False, problems=[f"keine Antwort ({type(exc).__name__})"], got_service=None)
+        results.append(entry)
+    return results
+
+
+def print_figures(summary: dict, results: list[dict], show: int) -> None:
+    print(f"Gesprächstests: {summary['turns_passed']}/{summary['turns']} Schritte richtig "
+          f"({summary['turn_accuracy']:.1%}), {summary['conversations_passed']}/{summary['conversations']} "
+          f"ganze Gespräche richtig ({summary['conversation_accuracy']:.1%})")
+    for kind, entry in summary["per_type"].items():
+        print(f"  {kind:16} {entry['passed']:4}/{entry['turns']:<4} {entry['accuracy']:.1%}")
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        print(f"Fehlgeschlagene Schritte ({len(failed)}; die ersten {min(show, len(failed))}):")
+    for r in failed[:show]:
+        print(f"  {r['file']} {r['conversation']} #{r['turn']} [{r['type']}] „{r['user'][:70]}“")
+        for problem in r["problems"]:
+            print(f"      {problem}")
+    for title, common in (("Häufigste Fehler (Typ: Art)", cs.common_failures(results)),
+                          ("Häufigste Verwechslungen (erwartet → bekommen)", cs.common_mixups(results))):
+        if common:
+            print(f"{title}:")
+            for text, count in common:
+                print(f"  {count:3}× {text}")
+
+
+def data_stand(catalogue: Any) -> str:
+    stands = sorted({s.stand for s in catalogue.curated if s.stand})
+    return stands[-1] if stands else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", type=Path, default=SUITE_DIR)
+    parser.add_argument("--model", type=Path, default=None, help="model file (default: newest in models/)")
+    parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument("--min-turn-accuracy", type=float, default=MIN_TURN_ACCURACY)
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds for the whole run")
+    parser.add_argument("--only", help="run only conversations whose id contains this text")
+    parser.add_argument("--show", type=int, default=60, help="failed turns to print")
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args(argv)
+    deadline = time.monotonic() + args.time_limit
+
+    try:
+        conversations = cs.load_suite(args.suite)
+    except cs.SuiteError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    if args.only:
+        conversations = [c for c in conversations if args.only in c.id]
+    from bot.core import get_core  # noqa: PLC0415 - loads data files
+    from bot.gateway.devstack import Stack, StackError  # noqa: PLC0415
+    from bot.parse import ModelError, latest_model  # noqa: PLC0415
+
+    core = get_core()
+    names = cs.Names.from_catalogue(core.catalogue)
+    for gap in cs.coverage(conversations, {s.id for s in core.catalogue.curated}) if not args.only else []:
+        print(f"WARNUNG: {gap}")
+    try:
+        model = latest_model(str(args.model) if args.model else None)
+    except ModelError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 4
+    stack = Stack(gateway_port=free_port(), rasa_port=free_port(), actions_port=free_port(), model=model,
+                  log_dir=PROJECT_ROOT / "build" / "conversation_suite")
+    def _terminate(_signum: int, _frame: object) -> None:  # kill/service manager: stop the stack like Ctrl+C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    print(f"Starte Stack mit Modell {model.name} …", flush=True)
+    started = time.monotonic()
+    try:
+        stack.start(timeout=max(60.0, deadline - time.monotonic()))
+        rasa_url = f"http://127.0.0.1:{stack.rasa_port}"
+        print(f"Stack bereit nach {time.monotonic() - started:.0f} s; {len(conversations)} Gespräche …", flush=True)
+        pool = ThreadPoolExecutor(max_workers=max(1, args.workers))
+        try:
+            per_conv = list(pool.map(lambda c: run_conversation(c, rasa_url, names, deadline), conversations))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # on Ctrl+C do not wait for queued conversations
+    except StackError as exc:
+        print(f"Fehler: Stack startet nicht: {exc}", file=sys.stderr)
+        return 4
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    finally:
+        stack.stop()
+    results = [r for conv in per_conv for r in conv]
+    summary = cs.summarise(results)
+    timed_out = any("Zeitlimit" in p for r in results for p in r["problems"])
+    report = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": model.name, "data_stand": data_stand(core.catalogue), "suite": str(args.suite),
+        "min_turn_accuracy": args.min_turn_accuracy, "seconds": round(time.monotonic() - started, 1),
+        **summary,
+        "common_failures": [{"failure": text, "count": n} for text, n in cs.common_failures(results)],
+        "common_mixups": [{"mixup": text, "count": n} for text, n in cs.common_mixups(results)],
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_figures(summary, results, args.show)
+    print(f"Bericht: {args.out}")
+    if timed_out:
+        print("NICHT BESTANDEN: Zeitlimit erreicht")
+        return 1
+    if summary["turn_accuracy"] < args.min_turn_accuracy:
+        print(f"NICHT BESTANDEN: {summary['turn_accuracy']:.1%} der Schritte richtig "
+              f"(Untergrenze {args.min_turn_accuracy:.0%})")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
