@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from bot.catalogue import Catalogue, Service
-from bot.text import FuzzyIndex, fold, tokens
+from bot.text import FuzzyIndex, fold, message_words, tokens
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -104,7 +104,7 @@ class ServiceSearch:
         return self.family.get(word) or self.family.get(stem(word)) or stem(word)
 
     def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        raw = [t for t in tokens(text) if t not in ignore]
+        raw = [t for t in message_words(text) if t not in ignore]
         out = [self._norm(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
         present = [p for p in PARTICLES if p in raw]
         for p in present:  # separable verbs: "melde ... ab" -> "abmeld"

@@ -1,4 +1,10 @@
-"""German text normalisation shared by place resolution and service search."""
+"""German text normalisation shared by place resolution and service search.
+
+Per-message work is bounded here, for every caller: :func:`message_words` reads at most
+``MAX_TEXT_CHARS`` of a message and returns at most ``MAX_TOKENS`` words, and the typo search
+(:class:`FuzzyIndex`) only looks at words of up to ``MAX_FUZZY_WORD`` letters (after umlaut folding).
+Longer words still match exactly; no real place or service word is that long with a typo in it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,13 @@ import unicodedata
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+#: Characters of one message that the domain core reads (the rest is ignored).
+MAX_TEXT_CHARS = 1000
+#: Words of one message that the domain core looks at.
+MAX_TOKENS = 60
+#: Longer (folded) words are matched exactly only: the deletion search grows with length².
+MAX_FUZZY_WORD = 24
 
 
 def fold(text: str) -> str:
@@ -21,9 +34,25 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Folded word tokens."""
+    """Folded word tokens (unbounded: for data files; use :func:`message_words` for messages)."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def bounded(text: str | None) -> str:
+    """A citizen's message cut to what the domain core reads; never raises on odd input.
+
+    Lone surrogates ("\\ud800"), control characters and other non-text code points are dropped.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_TEXT_CHARS]
+    return text.encode("utf-8", "ignore").decode("utf-8")
+
+
+def message_words(text: str | None) -> list[str]:
+    """Folded words of a message, bounded in text length and number of words."""
+    return fold(bounded(text)).split()[:MAX_TOKENS]
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
@@ -64,7 +93,13 @@ def allowed_typos(word: str) -> int:
 
 
 def deletions(word: str, depth: int) -> set[str]:
-    """All strings reachable by deleting up to ``depth`` characters (SymSpell index keys)."""
+    """All strings reachable by deleting up to ``depth`` characters (SymSpell index keys).
+
+    Words longer than ``MAX_FUZZY_WORD`` get no deletions (exact match only): the key count
+    grows with length^depth.
+    """
+    if len(word) > MAX_FUZZY_WORD:
+        return {word}
     out = {word}
     frontier = {word}
     for _ in range(depth):
@@ -88,6 +123,8 @@ class FuzzyIndex:
 
     def lookup(self, word: str) -> dict[str, int]:
         """Indexed words near ``word`` with their distance (0 = identical)."""
+        if len(word) > MAX_FUZZY_WORD:
+            return {word: 0} if word in self._by_deletion.get(word, ()) else {}
         limit = allowed_typos(word)
         found: dict[str, int] = {}
         for key in deletions(word, limit):

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.places.register import Gemeinde, Register
-from bot.text import FuzzyIndex, fold
+from bot.text import FuzzyIndex, bounded, fold, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
 #: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
@@ -121,12 +121,12 @@ class PlaceResolver:
     # -- public -------------------------------------------------------------------------------
     def resolve(self, text: str) -> PlaceResult:
         """Find the place a citizen means. Never raises on odd input."""
-        text = (text or "").strip()
+        text = bounded(text).strip()
         if not text:
             return PlaceResult(None, text=text)
         if (res := self._by_code(text)) is not None:
             return res
-        words = fold(text).split()
+        words = message_words(text)
         # A message that is little more than a place ("wohne in Forst") may use names that are also
         # common words; ``content`` is what remains without the filler words.
         content = [w for w in words if w not in _FILLER]
@@ -150,7 +150,7 @@ class PlaceResolver:
 
         The service search ignores them: "Sperrmüll in Schwäbisch Hall" is about Sperrmüll.
         """
-        words = fold(text or "").split()
+        words = message_words(text)
         content = [w for w in words if w not in _FILLER]
         standalone = 0 < len(content) <= 3
         out = {w for w in words if w.isdigit() and len(w) in (5, 8)}
@@ -172,7 +172,7 @@ class PlaceResolver:
         for plz in _PLZ_RE.findall(text):
             found = self.register.by_plz(plz)
             if found:
-                named = self._by_name(fold(_PLZ_RE.sub(" ", text)).split(), False)
+                named = self._by_name(message_words(_PLZ_RE.sub(" ", text)), False)
                 if named and (both := [g for g in found if g in named.candidates]):
                     found = both
                 return PlaceResult(True, found, "plz", text=text, matched=plz)
