@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from bot.catalogue import Catalogue, Service
 from bot.text import FuzzyIndex, fold, message_words, tokens
+
+FAMILIES_FILE = "word_families.yml"
+QUESTION_WORDS_FILE = "question_words.yml"
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -63,8 +69,19 @@ class Hit:
 class ServiceSearch:
     """Ranks catalogue services for a free-text message."""
 
-    def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None,
+                 question_words: list[str] | None = None) -> None:
         self.catalogue = catalogue
+        # Words that only carry the question type ("Unterlagen", "kostet", "Antrag stellen").
+        self.question_single: set[str] = set()
+        self.question_multi: list[tuple[str, ...]] = []
+        for entry in question_words or ():
+            qt = tuple(tokens(str(entry)))
+            if len(qt) == 1:
+                self.question_single.update({qt[0], stem(qt[0])})
+            elif qt:
+                self.question_multi.append(qt)
+        self._question_fuzzy = FuzzyIndex([w for w in self.question_single if len(w) >= 5])
         # word -> family head: "verstorben" and "Todesfall" become the same search word.
         self.family: dict[str, str] = {}
         for head, words in (families or {}).items():
@@ -76,7 +93,8 @@ class ServiceSearch:
         for service in catalogue.services:
             texts = [service.name, *service.synonyms]
             for text in dict.fromkeys(texts):
-                toks = tuple(dict.fromkeys(self._norm(t) for t in tokens(text) if t not in STOPWORDS))
+                words = self._drop_question_words(tokens(text), fuzzy=False)
+                toks = tuple(dict.fromkeys(self._norm(t) for t in words if t not in STOPWORDS))
                 if not toks:
                     continue
                 self.phrases.append((service, text, toks))
@@ -98,17 +116,45 @@ class ServiceSearch:
             words = tokens(" ".join([service.description, *service.documents, service.online_note]))
             self.context[service.id] = {self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4}
 
+    @classmethod
+    def load(cls, catalogue: Catalogue, search_dir: Path) -> ServiceSearch:
+        """The search with the staff-edited word families and question words of ``search_dir``."""
+        families = _read_yaml(search_dir / FAMILIES_FILE).get("families") or {}
+        groups = _read_yaml(search_dir / QUESTION_WORDS_FILE).get("question_words") or {}
+        words = [str(w) for group in groups.values() for w in (group or ())]
+        return cls(catalogue, families, words)
+
     # -- query analysis --------------------------------------------------------------------------
+    def _drop_question_words(self, words: list[str], fuzzy: bool = True) -> list[str]:
+        """``words`` without the ones that only carry the question type (typos too, if ``fuzzy``)."""
+        if self.question_multi:
+            keep = [True] * len(words)
+            for phrase in self.question_multi:
+                n = len(phrase)
+                for i in range(len(words) - n + 1):
+                    if tuple(words[i : i + n]) == phrase:
+                        keep[i : i + n] = [False] * n
+            words = [w for w, k in zip(words, keep, strict=True) if k]
+        return [w for w in words if not self._is_question_word(w, fuzzy)]
+
+    def _is_question_word(self, word: str, fuzzy: bool) -> bool:
+        if word in self.question_single or stem(word) in self.question_single:
+            return True
+        if not fuzzy or len(word) < 5 or self._norm(word) in getattr(self, "vocab", ()):
+            return False
+        return bool(self._question_fuzzy.lookup(word))
+
     def _norm(self, word: str) -> str:
         """Stem, then map to the word family head if the word belongs to one."""
         return self.family.get(word) or self.family.get(stem(word)) or stem(word)
 
     def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
         raw = [t for t in message_words(text) if t not in ignore]
-        out = [self._norm(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
+        words = self._drop_question_words(raw)
+        out = [self._norm(t) for t in words if t not in STOPWORDS and not t.isdigit()]
         present = [p for p in PARTICLES if p in raw]
         for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
-            for t in raw:
+            for t in words:
                 joined = self._norm(p + t)
                 if t not in STOPWORDS and joined in self.vocab:
                     out.append(joined)
@@ -192,3 +238,9 @@ class ServiceSearch:
         """The top hit if it is a good match, else None ("no good match")."""
         hits = self.search(text, limit=1)
         return hits[0] if hits and hits[0].score >= GOOD_MATCH else None
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}

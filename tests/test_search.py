@@ -62,3 +62,50 @@ def test_place_names_do_not_count_as_service_words(core):
 )
 def test_word_families_join_words_without_shared_spelling(core, text, expected):
     assert top(core, text) in expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Welche Unterlagen brauche ich?",
+        "welche unterlagen brauche ich dafür",
+        "Welche Unterlagn brauch ich",  # typo of a question word
+        "Geht das online?",
+        "Was kostet das?",
+        "Wie hoch sind die Gebühren?",
+        "Wo kann ich den Antrag stellen?",
+        "Muss ich das beantragen?",
+        "Welche Dokumente muss ich mitbringen?",
+        "Wie lange dauert das?",
+        "Brauche ich einen Termin?",
+        "Wie sind die Öffnungszeiten?",
+        "Wer ist dafür zuständig?",
+    ],
+)
+def test_question_type_words_alone_never_select_a_service(core, text):
+    """Typed follow-ups ("Welche Unterlagen brauche ich?") must leave the Leistung in focus alone."""
+    assert core.lookup(text).hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mein Sohn studiert ab Oktober in Mannheim, wo stellt er den BAföG Antrag?", "sbw-577"),
+        ("Was kostet ein Reisepass?", "reisepass"),
+        ("Welche Unterlagen brauche ich für die Hundesteuer?", "hund_anmelden"),
+        ("Kann ich mein Gewerbe online anmelden?", "gewerbe_anmelden"),
+        ("Strafantrag stellen", "sbw-1114"),
+    ],
+)
+def test_question_type_words_do_not_hide_the_service_named(core, text, expected):
+    assert top(core, text) == expected
+
+
+def test_question_words_come_from_the_staff_data_file(core):
+    from bot.search import ServiceSearch
+
+    plain = ServiceSearch(core.catalogue, question_words=[])
+    assert plain.best("Welche Unterlagen brauche ich?") is not None  # without the list it guesses
+    edited = ServiceSearch(core.catalogue, question_words=["unterlagen", "antrag stellen"])
+    assert edited.best("Welche Unterlagen brauche ich?") is None
+    assert edited.best("Antrag stellen") is None
