@@ -5,6 +5,7 @@ Places outside BW are recognised as such instead of being mapped to the nearest 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,27 @@ _CONNECTORS = (" am ", " an der ", " der ", " im ", " in ", " ob ", " bei ", " u
 _PLZ_RE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _AGS_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 MAX_NGRAM = 5
+#: A word at least this frequent in German (wordfreq Zipf scale: 3 = once per million words) is an
+#: ordinary word: it never fuzzy-matches a place ("falsch" is not "Malsch", "heute" not "Reute").
+#: Exact place names still match ("Ulm", "Wald" after "in"). Typos of place names are rarely this
+#: frequent ("Stutgart" 1.1, "Manheim" 2.4).
+COMMON_WORD_ZIPF = 3.0
+_UMLAUTS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+
+
+@functools.lru_cache(maxsize=20000)
+def is_common_word(folded: str) -> bool:
+    """True if the folded word (or its spelling with umlauts / ß) is an ordinary German word.
+
+    wordfreq's German list is loaded on the first call (~2 s, once per process), not at import.
+    """
+    from wordfreq import zipf_frequency  # lazy: loading the list takes seconds
+
+    variant = folded
+    for plain, umlaut in _UMLAUTS:
+        variant = variant.replace(plain, umlaut)
+    forms = {folded, variant, variant.replace("ss", "ß")}
+    return max(zipf_frequency(f, "de") for f in forms) >= COMMON_WORD_ZIPF
 
 
 @dataclass
@@ -233,21 +255,39 @@ class PlaceResolver:
         f = max(self.foreign[key], key=lambda p: p.einwohner)
         return PlaceResult(False, [], "outside", f.land, f.name)
 
-    def _fuzzy_match(self, words: list[str], standalone: bool) -> PlaceResult | None:
+    def warm(self) -> None:
+        """Build the lazy typo index and load the word-frequency list now (e.g. at server start)."""
+        self._fuzzy_index()
+        is_common_word("haus")
+
+    def _fuzzy_index(self) -> FuzzyIndex:
         if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(
-                [k for k in (*self.primary, *self.alias) if len(k) >= 5 and k not in self.common_words]
-            )
+            self._fuzzy = FuzzyIndex([k for k in (*self.primary, *self.alias) if len(k) >= 5])
+        return self._fuzzy
+
+    def _fuzzy_match(self, words: list[str], standalone: bool) -> PlaceResult | None:
+        """A place name with a small typo ("Fellbah", "Stutgart") — never an ordinary word.
+
+        A single ordinary German word (see :func:`is_common_word`) is never changed into a place
+        ("falsch" is not "Malsch"); a chunk of several words with an ordinary word in it needs one
+        word that stands unchanged in the name ("Schwäbisch Hal" -> "Schwäbisch Hall").
+        """
         starts = [i for i, w in enumerate(words) if w not in _FILLER] if standalone else [
             i + 1 for i, w in enumerate(words[:-1]) if w in PLACE_PREPOSITIONS
         ]
         best: tuple[int, int, str] | None = None  # (distance, -length, key)
         for i in starts:
             for n in (3, 2, 1):
-                chunk = " ".join(words[i : i + n])
-                if len(words[i : i + n]) < n or len(chunk) < 5 or chunk in self.common_words:
+                chunk_words = words[i : i + n]
+                chunk = " ".join(chunk_words)
+                if len(chunk_words) < n or len(chunk) < 5:
                     continue
-                for key, dist in self._fuzzy.lookup(chunk).items():
+                common = [w for w in chunk_words if is_common_word(w)]
+                if n == 1 and common:
+                    continue
+                for key, dist in self._fuzzy_index().lookup(chunk).items():
+                    if dist and common and not _anchored(chunk_words, key):
+                        continue
                     cand = (dist, -len(key), key)
                     if best is None or cand < best:
                         best = cand
@@ -262,6 +302,12 @@ def _display(key: str, found: list[Gemeinde]) -> str:
     """The matched name as citizens write it: the shared short name ("Altdorf"), else the key."""
     names = {g.short_name.split(" (")[0] for g in found}
     return names.pop() if len(names) == 1 else key.title()
+
+
+def _anchored(chunk_words: list[str], key: str) -> bool:
+    """True if a word of the chunk (3+ letters) stands unchanged in the place name ``key``."""
+    names = set(key.split())
+    return any(len(w) >= 3 and w in names for w in chunk_words)
 
 
 def _add(table: dict[str, list[Gemeinde]], key: str, g: Gemeinde) -> None:
