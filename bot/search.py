@@ -8,6 +8,7 @@ or within a small edit distance. Separable verbs are re-joined ("melde ... ab" -
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,16 @@ class ServiceSearch:
         for i, (_, _, toks) in enumerate(self.phrases):
             for t in toks:
                 self.by_token.setdefault(t, []).append(i)
+        self._phrase_idf = [sum(self.idf[t] for t in toks) for _, _, toks in self.phrases]
         self._fuzzy = FuzzyIndex([t for t in self.vocab if len(t) >= 5])
+        # Compound index: every head/tail (4+ letters, 3+ letters shorter) of a vocabulary word.
+        self._part_of: dict[str, list[str]] = {}
+        for v in self.vocab:
+            for k in range(4, len(v) - 2):
+                self._part_of.setdefault(v[:k], []).append(v)
+                self._part_of.setdefault(v[-k:], []).append(v)
+        # Per-token matches are pure functions of the index: cache them (bounded) per instance.
+        self._matches = functools.lru_cache(maxsize=20000)(self._token_matches)
         # Descriptions and documents add evidence ("verstorben", "Ausland") but never match alone.
         self.context: dict[str, set[str]] = {}
         for service in catalogue.services:
@@ -160,24 +170,25 @@ class ServiceSearch:
                     out.append(joined)
         return list(dict.fromkeys(t for t in out if len(t) >= 2))
 
-    def _pair_scores(self, qtoks: list[str]) -> dict[tuple[str, str], float]:
-        """Similarity of each query token to each related vocabulary token (0..1)."""
-        pairs: dict[tuple[str, str], float] = {}
-        for q in qtoks:
-            if q in self.vocab:
-                pairs[(q, q)] = 1.0
-            for v, dist in self._fuzzy.lookup(q).items() if len(q) >= 5 else ():
+    def _token_matches(self, q: str) -> dict[str, float]:
+        """Vocabulary words related to the query word ``q``, with their similarity (0..1)."""
+        out: dict[str, float] = {}
+        if q in self.vocab:
+            out[q] = 1.0
+        if len(q) >= 5:
+            for v, dist in self._fuzzy.lookup(q).items():
                 if dist and _particle(v) == _particle(q):
-                    pairs[(q, v)] = max(pairs.get((q, v), 0), 0.9 - 0.1 * (dist - 1))
-            if len(q) >= 4:
-                for v in self.vocab:
-                    if v == q or len(v) < 4:
-                        continue
-                    if _compound_part(v, q):  # query compound contains a phrase word: "hundesteuer" ⊃ "hund"
-                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.85 if len(v) >= 5 else 0.75)
-                    elif _compound_part(q, v):  # query word is part of a phrase compound: "ausweis" ⊂ "personalausweis"
-                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.4 + 0.45 * len(q) / len(v))
-        return pairs
+                    out[v] = max(out.get(v, 0.0), 0.9 - 0.1 * (dist - 1))
+        if len(q) >= 4:
+            # q is a compound containing a phrase word as head or tail: "hundesteuer" ⊃ "hund".
+            for k in range(4, len(q) - 2):
+                for v in {q[:k], q[-k:]}:
+                    if v in self.vocab:
+                        out[v] = max(out.get(v, 0.0), 0.85 if len(v) >= 5 else 0.75)
+            # q is the head or tail of a phrase compound: "ausweis" ⊂ "personalausweis".
+            for v in self._part_of.get(q, ()):
+                out[v] = max(out.get(v, 0.0), 0.4 + 0.45 * len(q) / len(v))
+        return out
 
     # -- ranking ---------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 5, ignore: set[str] | frozenset[str] = frozenset()) -> list[Hit]:
@@ -188,22 +199,31 @@ class ServiceSearch:
         qtoks = self._query_tokens(text or "", ignore)
         if not qtoks:
             return []
-        pairs = self._pair_scores(qtoks)
+        matches = {q: self._matches(q) for q in qtoks}
         candidates: set[int] = set()
-        for (_, v) in pairs:
-            candidates.update(self.by_token.get(v, ()))
+        for m in matches.values():
+            for v in m:
+                candidates.update(self.by_token.get(v, ()))
         q_idf = {q: self.idf.get(q, self.unknown_idf) for q in qtoks}
         q_total = sum(q_idf.values())
-        best: dict[str, Hit] = {}
         explained: dict[str, dict[str, float]] = {}  # service id -> query token -> best match
+        for q, mq in matches.items():
+            for v, sim in mq.items():
+                for i in self.by_token.get(v, ()):
+                    expl = explained.setdefault(self.phrases[i][0].id, {})
+                    if sim > expl.get(q, 0.0):
+                        expl[q] = sim
+        cover: dict[str, float] = {}  # phrase word -> how well the query covers it (cached per query)
+        best: dict[str, Hit] = {}
         for i in candidates:
             service, phrase, ptoks = self.phrases[i]
-            expl = explained.setdefault(service.id, {})
-            for q in qtoks:
-                m = max((pairs.get((q, p), 0.0) for p in ptoks), default=0.0)
-                if m > expl.get(q, 0.0):
-                    expl[q] = m
-            score = self._phrase_cov(qtoks, ptoks, pairs)
+            p_cov = 0.0
+            for p in ptoks:
+                c = cover.get(p)
+                if c is None:
+                    c = cover[p] = self._word_cover(p, qtoks, matches)
+                p_cov += self.idf[p] * c
+            score = p_cov / self._phrase_idf[i]
             old = best.get(service.id)
             if old is None or score > old.score:
                 best[service.id] = Hit(service, score, phrase)
@@ -221,18 +241,15 @@ class ServiceSearch:
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
 
-    def _phrase_cov(self, qtoks, ptoks, pairs) -> float:
-        """How completely the query contains the phrase (IDF-weighted, 0..1)."""
-        p_total = p_cov = 0.0
-        for p in ptoks:
-            s = max((pairs.get((q, p), 0.0) for q in qtoks), default=0.0)
-            # Several query words may together cover one compound phrase word ("Hund" + "Steuer").
-            parts = [q for q in qtoks if len(q) >= 3 and q in p]
-            if len(parts) > 1:
-                s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
-            p_total += self.idf[p]
-            p_cov += self.idf[p] * s
-        return p_cov / p_total if p_total else 0.0
+    @staticmethod
+    def _word_cover(p: str, qtoks: list[str], matches: dict[str, dict[str, float]]) -> float:
+        """How well the query covers the phrase word ``p`` (0..1)."""
+        s = max((matches[q].get(p, 0.0) for q in qtoks), default=0.0)
+        # Several query words may together cover one compound phrase word ("Hund" + "Steuer").
+        parts = [q for q in qtoks if len(q) >= 3 and q in p]
+        if len(parts) > 1:
+            s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
+        return s
 
     def best(self, text: str) -> Hit | None:
         """The top hit if it is a good match, else None ("no good match")."""
