@@ -75,7 +75,7 @@ class Core:
         register, resolver = load_places(ddir, cdir.parent / "places")
         responsibility = Responsibility.load(cdir / "responsibility.yml")
         cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
-        search = ServiceSearch.load(cat, cdir.parent / "search")
+        search = ServiceSearch.load(cat, cdir.parent / "search", ddir)
         return cls(register, resolver, cat, responsibility, search=search)
 
     # -- the operations the CLI, actions and API share --------------------------------------------

@@ -1,9 +1,14 @@
 """Free text -> ranked services. Lexical, robust to inflection, compounds, typos and word order.
 
-Each service is indexed by its name and synonyms ("phrases"). A phrase scores by how much of it
-(IDF-weighted) the query covers and how much of the query it explains. Query and phrase tokens
-match exactly, by a light German stem, as parts of compounds ("Hundesteuer" ~ "Hund", "Steuer")
-or within a small edit distance. Separable verbs are re-joined ("melde ... ab" -> "abmelde").
+Each service is indexed by its name, the shorter phrases inside its official name and its synonyms
+("phrases"). A phrase scores by how much of it (IDF-weighted) the query covers and how much of the
+query it explains. Query and phrase tokens match exactly, by a light German stem, as parts of
+compounds ("Hundesteuer" ~ "Hund", "Steuer") or within a small edit distance. Separable verbs are
+re-joined ("melde ... ab" -> "abmelde"). Words that only carry the question type ("Unterlagen",
+"kostet") are ignored (data/search/question_words.yml).
+
+Per-message work is bounded: the text and word count are capped in :mod:`bot.text`, and the
+matches of each query word are cached (bounded LRU), so a message costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -13,13 +18,18 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.catalogue import Catalogue, Service
-from bot.text import FuzzyIndex, fold, message_words, tokens
-
-FAMILIES_FILE = "word_families.yml"
-QUESTION_WORDS_FILE = "question_words.yml"
+from bot.search_words import (
+    PARTICLES,
+    STOPWORDS,
+    QuestionWords,
+    lebenslagen,
+    load_search_words,
+    name_variants,
+    particle,
+    stem,
+)
+from bot.text import FuzzyIndex, fold, is_common_word, message_words, tokens
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -27,34 +37,31 @@ GOOD_MATCH = 0.45
 CONTEXT_WEIGHT = 0.15
 #: Share of the score that comes from the best single phrase (the rest: how much of the query
 #: all of the service's phrases explain together).
-PHRASE_WEIGHT = 0.5
-PARTICLES = ("an", "ab", "um", "aus", "ein", "zu", "nach", "ver")
-_SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "s")
-STOPWORDS = frozenset(
-    ["a", "aber", "alle", "alles", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bitte", "bzw", "da", "dann", "das", "dass", "de", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese", "diesen", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "fuer", "gibt", "hab", "habe", "haben", "hallo", "hat", "hier", "ich", "ihm", "ihn", "ihr", "ihre", "im", "in", "ist", "ja", "jetzt", "kann", "kannst", "koennen", "koennte", "man", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "moechte", "moechten", "muss", "muessen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "ueber", "um", "und", "uns", "unser", "unsere", "vom", "von", "vor", "war", "was", "weil", "welche", "welcher", "welches", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "brauche", "brauchen", "braucht", "benoetige", "gerne", "gern", "guten", "tag", "morgen", "abend", "hi", "hey", "servus", "moin", "gruess", "gott", "danke", "bitte", "frage", "info", "infos", "information", "informationen", "machen", "mache", "macht", "tun", "erledigen", "bekomme", "bekommen", "kriege", "kriegen", "geht", "gehen", "muessen", "muesste", "haette", "hatte", "wurde", "worden", "einfach", "mal", "schon", "bald", "noch", "gleich", "irgendwie", "genau", "eigentlich", "bei", "beim", "dafuer", "darf", "duerfen", "wegen", "ne", "nen", "ner", "nem", "i", "mi", "mr"]
-)
+PHRASE_WEIGHT = 0.4
+#: Weight of a word the catalogue never uses, relative to the median IDF: it dilutes, but does
+#: not sink, a match.
+UNKNOWN_WEIGHT = 0.7
+#: ... and an unknown everyday German word this many times more.
+UNKNOWN_COMMON_FACTOR = 1.0
+#: A query word the catalogue knows as a whole ("Kindergeld") matches its own parts ("Kind")
+#: only this much as strongly as an unknown compound would.
+KNOWN_COMPOUND_FACTOR = 0.5
+#: Whether a query compound matched by one of its parts scores by the share it explains.
+COMPOUND_SHARE = True
+#: A service whose best word match is weaker than STRONG_MATCH (only parts of compounds or
+#: typos) has its score multiplied by WEAK_FACTOR: "schreib" alone is not "Ratschreiber".
+STRONG_MATCH = 0.9
+WEAK_FACTOR = 0.85
+#: Letters that may join the parts of a compound ("Organspende-ausweis", "Heirat-s-urkunde").
+_LINKS = ("", "s", "e", "n", "en", "es", "er")
+#: Long-tail services (official name only) rank slightly below curated ones on equal evidence.
+LONGTAIL_FACTOR = 0.95
+#: Whether long-tail services use their service-bw Lebenslagen as context words.
+CONTEXT_TOPICS = True
+#: Cached query words per search instance.
+TOKEN_CACHE = 20000
 
-
-def stem(word: str) -> str:
-    """A light, consistent German stem: strips common inflection suffixes (min. 4 letters kept)."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= (5 if suffix == "ern" else 4):
-            if suffix == "s" and word[-2] in "siu":  # "Pass", "Ausweis", "Bus" keep their s
-                continue
-            return word[: -len(suffix)]
-    return word
-
-
-def _compound_part(part: str, whole: str) -> bool:
-    """True if ``part`` is the head or the tail of the compound ``whole`` ("hund" in "hundesteuer")."""
-    return len(whole) - len(part) >= 3 and (whole.startswith(part) or whole.endswith(part))
-
-
-def _particle(word: str) -> str:
-    for p in ("aus", "ein", "an", "ab", "um"):
-        if word.startswith(p) and len(word) > len(p) + 3:
-            return p
-    return ""
+__all__ = ["GOOD_MATCH", "Hit", "ServiceSearch", "stem"]
 
 
 @dataclass(frozen=True)
@@ -71,18 +78,13 @@ class ServiceSearch:
     """Ranks catalogue services for a free-text message."""
 
     def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None,
-                 question_words: list[str] | None = None) -> None:
+                 question_words: list[str] | None = None,
+                 synonyms: dict[str, list[str]] | None = None, topics: dict[str, str] | None = None) -> None:
+        """``synonyms``: extra search phrases per service id (data/search/synonyms.yml);
+        ``topics``: context text per service id (the service-bw Lebenslagen of long-tail services)."""
         self.catalogue = catalogue
-        # Words that only carry the question type ("Unterlagen", "kostet", "Antrag stellen").
-        self.question_single: set[str] = set()
-        self.question_multi: list[tuple[str, ...]] = []
-        for entry in question_words or ():
-            qt = tuple(tokens(str(entry)))
-            if len(qt) == 1:
-                self.question_single.update({qt[0], stem(qt[0])})
-            elif qt:
-                self.question_multi.append(qt)
-        self._question_fuzzy = FuzzyIndex([w for w in self.question_single if len(w) >= 5])
+        synonyms = synonyms or {}
+        self.questions = QuestionWords(question_words)
         # word -> family head: "verstorben" and "Todesfall" become the same search word.
         self.family: dict[str, str] = {}
         for head, words in (families or {}).items():
@@ -92,9 +94,10 @@ class ServiceSearch:
         self.phrases: list[tuple[Service, str, tuple[str, ...]]] = []
         df: dict[str, set[str]] = {}
         for service in catalogue.services:
-            texts = [service.name, *service.synonyms]
+            texts = [service.name, *name_variants(service.name), *service.synonyms,
+                     *synonyms.get(service.id, ())]
             for text in dict.fromkeys(texts):
-                words = self._drop_question_words(tokens(text), fuzzy=False)
+                words = self.questions.drop(tokens(text))
                 toks = tuple(dict.fromkeys(self._norm(t) for t in words if t not in STOPWORDS))
                 if not toks:
                     continue
@@ -103,8 +106,8 @@ class ServiceSearch:
                     df.setdefault(t, set()).add(service.id)
         n = max(len(catalogue.services), 1)
         self.idf = {t: math.log(1 + n / len(ids)) for t, ids in df.items()}
-        # Words the catalogue never uses weigh less than the median: they dilute, but do not sink, a match.
-        self.unknown_idf = 0.7 * sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        median = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0 / UNKNOWN_WEIGHT
+        self.unknown_idf = UNKNOWN_WEIGHT * median
         self.vocab = set(self.idf)
         self.by_token: dict[str, list[int]] = {}
         for i, (_, _, toks) in enumerate(self.phrases):
@@ -119,76 +122,97 @@ class ServiceSearch:
                 self._part_of.setdefault(v[:k], []).append(v)
                 self._part_of.setdefault(v[-k:], []).append(v)
         # Per-token matches are pure functions of the index: cache them (bounded) per instance.
-        self._matches = functools.lru_cache(maxsize=20000)(self._token_matches)
+        self._matches = functools.lru_cache(maxsize=TOKEN_CACHE)(self._token_matches)
+        self._splits = functools.lru_cache(maxsize=TOKEN_CACHE)(self._token_splits)
         # Descriptions and documents add evidence ("verstorben", "Ausland") but never match alone.
         self.context: dict[str, set[str]] = {}
         for service in catalogue.services:
-            words = tokens(" ".join([service.description, *service.documents, service.online_note]))
+            texts = [service.description, *service.documents, service.online_note]
+            if not service.curated and topics and CONTEXT_TOPICS:
+                texts.append(topics.get(service.id, ""))
+            words = tokens(" ".join(texts))
             self.context[service.id] = {self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4}
 
     @classmethod
-    def load(cls, catalogue: Catalogue, search_dir: Path) -> ServiceSearch:
-        """The search with the staff-edited word families and question words of ``search_dir``."""
-        families = _read_yaml(search_dir / FAMILIES_FILE).get("families") or {}
-        groups = _read_yaml(search_dir / QUESTION_WORDS_FILE).get("question_words") or {}
-        words = [str(w) for group in groups.values() for w in (group or ())]
-        return cls(catalogue, families, words)
+    def load(cls, catalogue: Catalogue, search_dir: Path, data_dir: Path | None = None) -> ServiceSearch:
+        """The search with the staff-edited word lists of ``search_dir`` and the Lebenslagen of
+        the shared service-bw list in ``data_dir``."""
+        families, questions, synonyms = load_search_words(search_dir)
+        return cls(catalogue, families, questions, synonyms, lebenslagen(data_dir))
 
     # -- query analysis --------------------------------------------------------------------------
-    def _drop_question_words(self, words: list[str], fuzzy: bool = True) -> list[str]:
-        """``words`` without the ones that only carry the question type (typos too, if ``fuzzy``)."""
-        if self.question_multi:
-            keep = [True] * len(words)
-            for phrase in self.question_multi:
-                n = len(phrase)
-                for i in range(len(words) - n + 1):
-                    if tuple(words[i : i + n]) == phrase:
-                        keep[i : i + n] = [False] * n
-            words = [w for w, k in zip(words, keep, strict=True) if k]
-        return [w for w in words if not self._is_question_word(w, fuzzy)]
-
-    def _is_question_word(self, word: str, fuzzy: bool) -> bool:
-        if word in self.question_single or stem(word) in self.question_single:
-            return True
-        if not fuzzy or len(word) < 5 or self._norm(word) in getattr(self, "vocab", ()):
-            return False
-        return bool(self._question_fuzzy.lookup(word))
-
     def _norm(self, word: str) -> str:
         """Stem, then map to the word family head if the word belongs to one."""
         return self.family.get(word) or self.family.get(stem(word)) or stem(word)
 
+    def _known(self, word: str) -> bool:
+        return self._norm(word) in self.vocab
+
     def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        return self._analyse(text, ignore)[0]
+
+    def _analyse(self, text: str, ignore: set[str] | frozenset[str]) -> tuple[list[str], set[str]]:
+        """The query's search words, and those of them that are ordinary German words (matched
+        exactly, never by typo: "Gedicht" is not "Gericht")."""
         raw = [t for t in message_words(text) if t not in ignore]
-        words = self._drop_question_words(raw)
-        out = [self._norm(t) for t in words if t not in STOPWORDS and not t.isdigit()]
-        present = [p for p in PARTICLES if p in raw]
-        for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
+        words = self.questions.drop(raw, self._known)
+        words = [t for t in words if t not in STOPWORDS and not t.isdigit()]
+        exact_only = {self._norm(t) for t in words if is_common_word(t)}
+        out = [self._norm(t) for t in words]
+        # Separable verbs: "melde ... ab" -> "abmeld". The particle ends the clause (last word or
+        # before a function word); "ein" before a noun is an article ("schreib mir ein Gedicht").
+        present = [
+            p for i, p in enumerate(raw)
+            if p in PARTICLES and (i == len(raw) - 1 or raw[i + 1] in STOPWORDS)
+        ]
+        for p in dict.fromkeys(present):
             for t in words:
                 joined = self._norm(p + t)
-                if t not in STOPWORDS and joined in self.vocab:
+                if joined in self.vocab:
                     out.append(joined)
-        return list(dict.fromkeys(t for t in out if len(t) >= 2))
+        return list(dict.fromkeys(t for t in out if len(t) >= 2)), exact_only
 
-    def _token_matches(self, q: str) -> dict[str, float]:
+    def _token_matches(self, q: str, typos: bool = True) -> dict[str, float]:
         """Vocabulary words related to the query word ``q``, with their similarity (0..1)."""
         out: dict[str, float] = {}
-        if q in self.vocab:
+        known = q in self.vocab
+        if known:
             out[q] = 1.0
-        if len(q) >= 5:
+        if typos and len(q) >= 5:
             for v, dist in self._fuzzy.lookup(q).items():
-                if dist and _particle(v) == _particle(q):
+                if dist and particle(v) == particle(q):
                     out[v] = max(out.get(v, 0.0), 0.9 - 0.1 * (dist - 1))
         if len(q) >= 4:
             # q is a compound containing a phrase word as head or tail: "hundesteuer" ⊃ "hund".
+            factor = KNOWN_COMPOUND_FACTOR if known else 1.0
             for k in range(4, len(q) - 2):
                 for v in {q[:k], q[-k:]}:
                     if v in self.vocab:
-                        out[v] = max(out.get(v, 0.0), 0.85 if len(v) >= 5 else 0.75)
-            # q is the head or tail of a phrase compound: "ausweis" ⊂ "personalausweis".
-            for v in self._part_of.get(q, ()):
+                        sim = 0.85 if len(v) >= 5 else 0.75
+                        if COMPOUND_SHARE:  # the rest of the compound is unexplained
+                            sim = min(sim, 0.45 + 0.45 * len(v) / len(q))
+                        out[v] = max(out.get(v, 0.0), factor * sim)
+            # q is the head or tail of a phrase compound: "ausweis" ⊂ "personalausweis" — not for
+            # an everyday word the catalogue does not use ("halten" is not "Halterwechsel").
+            for v in self._part_of.get(q, ()) if typos or known else ():
                 out[v] = max(out.get(v, 0.0), 0.4 + 0.45 * len(q) / len(v))
         return out
+
+    def _token_splits(self, q: str) -> tuple[tuple[str, str], ...]:
+        """Ways to read an unknown query word as two vocabulary words: "organspendeausweis" ->
+        ("organspend", "ausweis")."""
+        if q in self.vocab or len(q) < 8:
+            return ()
+        out = []
+        for k in range(4, len(q) - 3):
+            head = q[:k]
+            if head not in self.vocab:
+                continue
+            for link in _LINKS:
+                tail = q[k + len(link):]
+                if q[k:].startswith(link) and len(tail) >= 4 and tail in self.vocab:
+                    out.append((head, tail))
+        return tuple(out)
 
     # -- ranking ---------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 5, ignore: set[str] | frozenset[str] = frozenset()) -> list[Hit]:
@@ -196,15 +220,20 @@ class ServiceSearch:
 
         ``ignore``: folded words to leave out (place names found by the place resolver).
         """
-        qtoks = self._query_tokens(text or "", ignore)
+        qtoks, exact_only = self._analyse(text or "", ignore)
         if not qtoks:
             return []
-        matches = {q: self._matches(q) for q in qtoks}
+        matches = {q: self._matches(q, q not in exact_only) for q in qtoks}
         candidates: set[int] = set()
         for m in matches.values():
             for v in m:
                 candidates.update(self.by_token.get(v, ()))
-        q_idf = {q: self.idf.get(q, self.unknown_idf) for q in qtoks}
+        # An everyday word the catalogue never uses ("Haftpflicht", "Chef") says the message is
+        # about something else: it weighs more than an unknown rare word (a typo, a name).
+        q_idf = {
+            q: self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
+            for q in qtoks
+        }
         q_total = sum(q_idf.values())
         explained: dict[str, dict[str, float]] = {}  # service id -> query token -> best match
         for q, mq in matches.items():
@@ -213,7 +242,14 @@ class ServiceSearch:
                     expl = explained.setdefault(self.phrases[i][0].id, {})
                     if sim > expl.get(q, 0.0):
                         expl[q] = sim
-        cover: dict[str, float] = {}  # phrase word -> how well the query covers it (cached per query)
+        for q in qtoks:  # a compound of two phrase words is explained by a phrase with both
+            for head, tail in self._splits(q):
+                tails = set(self.by_token.get(tail, ()))
+                for i in self.by_token.get(head, ()):
+                    if i in tails:
+                        expl = explained.setdefault(self.phrases[i][0].id, {})
+                        expl[q] = max(expl.get(q, 0.0), 0.95)
+        cover: dict[str, tuple[float, list[str]]] = {}  # phrase word -> coverage (cached per query)
         best: dict[str, Hit] = {}
         for i in candidates:
             service, phrase, ptoks = self.phrases[i]
@@ -222,7 +258,11 @@ class ServiceSearch:
                 c = cover.get(p)
                 if c is None:
                     c = cover[p] = self._word_cover(p, qtoks, matches)
-                p_cov += self.idf[p] * c
+                p_cov += self.idf[p] * c[0]
+                if c[1]:  # several query words together are this phrase word ("Hund" + "Steuer")
+                    expl = explained.setdefault(service.id, {})
+                    for q in c[1]:
+                        expl[q] = max(expl.get(q, 0.0), c[0])
             score = p_cov / self._phrase_idf[i]
             old = best.get(service.id)
             if old is None or score > old.score:
@@ -235,29 +275,27 @@ class ServiceSearch:
             if context:
                 extra = sum(q_idf[q] for q in qtoks if q in context and explained[sid].get(q, 0) < 0.5)
                 score += CONTEXT_WEIGHT * extra / q_total
+            if max(explained[sid].values(), default=0.0) < STRONG_MATCH:
+                score *= WEAK_FACTOR
             if not service.curated:
-                score *= 0.95
+                score *= LONGTAIL_FACTOR
             best[sid] = Hit(service, min(score, 1.0), hit.phrase)
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
 
     @staticmethod
-    def _word_cover(p: str, qtoks: list[str], matches: dict[str, dict[str, float]]) -> float:
-        """How well the query covers the phrase word ``p`` (0..1)."""
+    def _word_cover(p: str, qtoks: list[str], matches: dict[str, dict[str, float]]) -> tuple[float, list[str]]:
+        """How well the query covers the phrase word ``p`` (0..1), and the query words that
+        cover it together if it is a compound of several of them."""
         s = max((matches[q].get(p, 0.0) for q in qtoks), default=0.0)
-        # Several query words may together cover one compound phrase word ("Hund" + "Steuer").
         parts = [q for q in qtoks if len(q) >= 3 and q in p]
         if len(parts) > 1:
-            s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
-        return s
+            joint = min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9
+            if joint > s:
+                return joint, parts
+        return s, []
 
     def best(self, text: str) -> Hit | None:
         """The top hit if it is a good match, else None ("no good match")."""
         hits = self.search(text, limit=1)
         return hits[0] if hits and hits[0].score >= GOOD_MATCH else None
-
-
-def _read_yaml(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}

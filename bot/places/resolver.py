@@ -5,7 +5,6 @@ Places outside BW are recognised as such instead of being mapped to the nearest 
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.places.register import Gemeinde, Register
-from bot.text import FuzzyIndex, bounded, fold, message_words
+from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
 #: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
@@ -26,27 +25,6 @@ _CONNECTORS = (" am ", " an der ", " der ", " im ", " in ", " ob ", " bei ", " u
 _PLZ_RE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _AGS_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 MAX_NGRAM = 5
-#: A word at least this frequent in German (wordfreq Zipf scale: 3 = once per million words) is an
-#: ordinary word: it never fuzzy-matches a place ("falsch" is not "Malsch", "heute" not "Reute").
-#: Exact place names still match ("Ulm", "Wald" after "in"). Typos of place names are rarely this
-#: frequent ("Stutgart" 1.1, "Manheim" 2.4).
-COMMON_WORD_ZIPF = 3.0
-_UMLAUTS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
-
-
-@functools.lru_cache(maxsize=20000)
-def is_common_word(folded: str) -> bool:
-    """True if the folded word (or its spelling with umlauts / ß) is an ordinary German word.
-
-    wordfreq's German list is loaded on the first call (~2 s, once per process), not at import.
-    """
-    from wordfreq import zipf_frequency  # lazy: loading the list takes seconds
-
-    variant = folded
-    for plain, umlaut in _UMLAUTS:
-        variant = variant.replace(plain, umlaut)
-    forms = {folded, variant, variant.replace("ss", "ß")}
-    return max(zipf_frequency(f, "de") for f in forms) >= COMMON_WORD_ZIPF
 
 
 @dataclass
