@@ -80,6 +80,9 @@ def test_word_families_join_words_without_shared_spelling(core, text, expected):
         "Brauche ich einen Termin?",
         "Wie sind die Öffnungszeiten?",
         "Wer ist dafür zuständig?",
+        "Ich brauche Hilfe",
+        "Danke für die Hilfe",
+        "Wann hat das Bürgerbüro offen?",
     ],
 )
 def test_question_type_words_alone_never_select_a_service(core, text):
