@@ -78,6 +78,16 @@ class Core:
         search = ServiceSearch.load(cat, cdir.parent / "search", ddir)
         return cls(register, resolver, cat, responsibility, search=search)
 
+    def warm(self) -> Core:
+        """Build the lazy indexes and load the word-frequency list now (~2 s once per process).
+
+        Servers call this at start-up in a worker thread, so that no message pays for it on the
+        event loop: ``await asyncio.to_thread(lambda: get_core().warm())``.
+        """
+        self.resolver.warm()
+        self.search_engine.search("Personalausweis Stutgart")
+        return self
+
     # -- the operations the CLI, actions and API share --------------------------------------------
     def place(self, text: str) -> PlaceResult:
         return self.resolver.resolve(text)

@@ -20,9 +20,7 @@ from bot.core import get_core
 
 
 def evaluate(path: Path) -> dict:
-    core = get_core()
-    core.resolver.warm()
-    core.lookup("Personalausweis")
+    core = get_core().warm()
     queries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("queries") or []
     top1 = top3 = answerable = no_match_ok = no_match_total = 0
     misses = []

@@ -35,8 +35,7 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def warm(core):
-    core.lookup("Personalausweis Stutgart")  # lazy indexes are built once per process, not per message
-    return core
+    return core.warm()  # lazy indexes are built once per process, not per message
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
