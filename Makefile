@@ -88,7 +88,7 @@ conversation-suite: train
 
 eval-search: setup
 	$(PY) scripts/place_coverage.py
-	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.75 --min-top3 0.82
+	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.80 --min-top3 0.90 --min-no-match 0.90
 
 browser-setup: venv
 	scripts/setup_browser.sh

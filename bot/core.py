@@ -10,8 +10,6 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.catalogue import Catalogue, Service
 from bot.config import catalogue_dir, data_dir
 from bot.places import PlaceResolver, PlaceResult, Register
@@ -63,12 +61,13 @@ class Core:
     """Everything the assistant knows, loaded from data files."""
 
     def __init__(self, register: Register, resolver: PlaceResolver, catalogue: Catalogue,
-                 responsibility: Responsibility, families: dict[str, list[str]] | None = None) -> None:
+                 responsibility: Responsibility, families: dict[str, list[str]] | None = None,
+                 search: ServiceSearch | None = None) -> None:
         self.register = register
         self.resolver = resolver
         self.catalogue = catalogue
         self.responsibility = responsibility
-        self.search_engine = ServiceSearch(catalogue, families)
+        self.search_engine = search or ServiceSearch(catalogue, families)
 
     @classmethod
     def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> Core:
@@ -76,11 +75,18 @@ class Core:
         register, resolver = load_places(ddir, cdir.parent / "places")
         responsibility = Responsibility.load(cdir / "responsibility.yml")
         cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
-        families_file = cdir.parent / "search" / "word_families.yml"
-        families = {}
-        if families_file.is_file():
-            families = (yaml.safe_load(families_file.read_text(encoding="utf-8")) or {}).get("families") or {}
-        return cls(register, resolver, cat, responsibility, families)
+        search = ServiceSearch.load(cat, cdir.parent / "search", ddir)
+        return cls(register, resolver, cat, responsibility, search=search)
+
+    def warm(self) -> Core:
+        """Build the lazy indexes and load the word-frequency list now (~2 s once per process).
+
+        Servers call this at start-up in a worker thread, so that no message pays for it on the
+        event loop: ``await asyncio.to_thread(lambda: get_core().warm())``.
+        """
+        self.resolver.warm()
+        self.search_engine.search("Personalausweis Stutgart")
+        return self
 
     # -- the operations the CLI, actions and API share --------------------------------------------
     def place(self, text: str) -> PlaceResult:

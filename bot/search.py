@@ -1,18 +1,35 @@
 """Free text -> ranked services. Lexical, robust to inflection, compounds, typos and word order.
 
-Each service is indexed by its name and synonyms ("phrases"). A phrase scores by how much of it
-(IDF-weighted) the query covers and how much of the query it explains. Query and phrase tokens
-match exactly, by a light German stem, as parts of compounds ("Hundesteuer" ~ "Hund", "Steuer")
-or within a small edit distance. Separable verbs are re-joined ("melde ... ab" -> "abmelde").
+Each service is indexed by its name, the shorter phrases inside its official name and its synonyms
+("phrases"). A phrase scores by how much of it (IDF-weighted) the query covers and how much of the
+query it explains. Query and phrase tokens match exactly, by a light German stem, as parts of
+compounds ("Hundesteuer" ~ "Hund", "Steuer") or within a small edit distance. Separable verbs are
+re-joined ("melde ... ab" -> "abmelde"). Words that only carry the question type ("Unterlagen",
+"kostet") are ignored (data/search/question_words.yml).
+
+Per-message work is bounded: the text and word count are capped in :mod:`bot.text`, and the
+matches of each query word are cached (bounded LRU), so a message costs about a millisecond.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.catalogue import Catalogue, Service
-from bot.text import FuzzyIndex, fold, tokens
+from bot.search_words import (
+    PARTICLES,
+    STOPWORDS,
+    QuestionWords,
+    lebenslagen,
+    load_search_words,
+    name_variants,
+    particle,
+    stem,
+)
+from bot.text import FuzzyIndex, fold, is_common_word, message_words, tokens
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -20,34 +37,31 @@ GOOD_MATCH = 0.45
 CONTEXT_WEIGHT = 0.15
 #: Share of the score that comes from the best single phrase (the rest: how much of the query
 #: all of the service's phrases explain together).
-PHRASE_WEIGHT = 0.5
-PARTICLES = ("an", "ab", "um", "aus", "ein", "zu", "nach", "ver")
-_SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "s")
-STOPWORDS = frozenset(
-    ["a", "aber", "alle", "alles", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bitte", "bzw", "da", "dann", "das", "dass", "de", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese", "diesen", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "fuer", "gibt", "hab", "habe", "haben", "hallo", "hat", "hier", "ich", "ihm", "ihn", "ihr", "ihre", "im", "in", "ist", "ja", "jetzt", "kann", "kannst", "koennen", "koennte", "man", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "moechte", "moechten", "muss", "muessen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "ueber", "um", "und", "uns", "unser", "unsere", "vom", "von", "vor", "war", "was", "weil", "welche", "welcher", "welches", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "brauche", "brauchen", "braucht", "benoetige", "gerne", "gern", "guten", "tag", "morgen", "abend", "hi", "hey", "servus", "moin", "gruess", "gott", "danke", "bitte", "frage", "info", "infos", "information", "informationen", "machen", "mache", "macht", "tun", "erledigen", "bekomme", "bekommen", "kriege", "kriegen", "geht", "gehen", "muessen", "muesste", "haette", "hatte", "wurde", "worden", "einfach", "mal", "schon", "bald", "noch", "gleich", "irgendwie", "genau", "eigentlich", "bei", "beim", "dafuer", "darf", "duerfen", "wegen", "ne", "nen", "ner", "nem", "i", "mi", "mr"]
-)
+PHRASE_WEIGHT = 0.4
+#: Weight of a word the catalogue never uses, relative to the median IDF: it dilutes, but does
+#: not sink, a match.
+UNKNOWN_WEIGHT = 0.7
+#: ... and an unknown everyday German word this many times more.
+UNKNOWN_COMMON_FACTOR = 1.0
+#: A query word the catalogue knows as a whole ("Kindergeld") matches its own parts ("Kind")
+#: only this much as strongly as an unknown compound would.
+KNOWN_COMPOUND_FACTOR = 0.5
+#: Whether a query compound matched by one of its parts scores by the share it explains.
+COMPOUND_SHARE = True
+#: A service whose best word match is weaker than STRONG_MATCH (only parts of compounds or
+#: typos) has its score multiplied by WEAK_FACTOR: "schreib" alone is not "Ratschreiber".
+STRONG_MATCH = 0.9
+WEAK_FACTOR = 0.85
+#: Letters that may join the parts of a compound ("Organspende-ausweis", "Heirat-s-urkunde").
+_LINKS = ("", "s", "e", "n", "en", "es", "er")
+#: Long-tail services (official name only) rank slightly below curated ones on equal evidence.
+LONGTAIL_FACTOR = 0.95
+#: Whether long-tail services use their service-bw Lebenslagen as context words.
+CONTEXT_TOPICS = True
+#: Cached query words per search instance.
+TOKEN_CACHE = 20000
 
-
-def stem(word: str) -> str:
-    """A light, consistent German stem: strips common inflection suffixes (min. 4 letters kept)."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= (5 if suffix == "ern" else 4):
-            if suffix == "s" and word[-2] in "siu":  # "Pass", "Ausweis", "Bus" keep their s
-                continue
-            return word[: -len(suffix)]
-    return word
-
-
-def _compound_part(part: str, whole: str) -> bool:
-    """True if ``part`` is the head or the tail of the compound ``whole`` ("hund" in "hundesteuer")."""
-    return len(whole) - len(part) >= 3 and (whole.startswith(part) or whole.endswith(part))
-
-
-def _particle(word: str) -> str:
-    for p in ("aus", "ein", "an", "ab", "um"):
-        if word.startswith(p) and len(word) > len(p) + 3:
-            return p
-    return ""
+__all__ = ["GOOD_MATCH", "Hit", "ServiceSearch", "stem"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +77,14 @@ class Hit:
 class ServiceSearch:
     """Ranks catalogue services for a free-text message."""
 
-    def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, families: dict[str, list[str]] | None = None,
+                 question_words: list[str] | None = None,
+                 synonyms: dict[str, list[str]] | None = None, topics: dict[str, str] | None = None) -> None:
+        """``synonyms``: extra search phrases per service id (data/search/synonyms.yml);
+        ``topics``: context text per service id (the service-bw Lebenslagen of long-tail services)."""
         self.catalogue = catalogue
+        synonyms = synonyms or {}
+        self.questions = QuestionWords(question_words)
         # word -> family head: "verstorben" and "Todesfall" become the same search word.
         self.family: dict[str, str] = {}
         for head, words in (families or {}).items():
@@ -74,9 +94,11 @@ class ServiceSearch:
         self.phrases: list[tuple[Service, str, tuple[str, ...]]] = []
         df: dict[str, set[str]] = {}
         for service in catalogue.services:
-            texts = [service.name, *service.synonyms]
+            texts = [service.name, *name_variants(service.name), *service.synonyms,
+                     *synonyms.get(service.id, ())]
             for text in dict.fromkeys(texts):
-                toks = tuple(dict.fromkeys(self._norm(t) for t in tokens(text) if t not in STOPWORDS))
+                words = self.questions.drop(tokens(text))
+                toks = tuple(dict.fromkeys(self._norm(t) for t in words if t not in STOPWORDS))
                 if not toks:
                     continue
                 self.phrases.append((service, text, toks))
@@ -84,54 +106,113 @@ class ServiceSearch:
                     df.setdefault(t, set()).add(service.id)
         n = max(len(catalogue.services), 1)
         self.idf = {t: math.log(1 + n / len(ids)) for t, ids in df.items()}
-        # Words the catalogue never uses weigh less than the median: they dilute, but do not sink, a match.
-        self.unknown_idf = 0.7 * sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        median = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0 / UNKNOWN_WEIGHT
+        self.unknown_idf = UNKNOWN_WEIGHT * median
         self.vocab = set(self.idf)
         self.by_token: dict[str, list[int]] = {}
         for i, (_, _, toks) in enumerate(self.phrases):
             for t in toks:
                 self.by_token.setdefault(t, []).append(i)
+        self._phrase_idf = [sum(self.idf[t] for t in toks) for _, _, toks in self.phrases]
         self._fuzzy = FuzzyIndex([t for t in self.vocab if len(t) >= 5])
+        # Compound index: every head/tail (4+ letters, 3+ letters shorter) of a vocabulary word.
+        self._part_of: dict[str, list[str]] = {}
+        for v in self.vocab:
+            for k in range(4, len(v) - 2):
+                self._part_of.setdefault(v[:k], []).append(v)
+                self._part_of.setdefault(v[-k:], []).append(v)
+        # Per-token matches are pure functions of the index: cache them (bounded) per instance.
+        self._matches = functools.lru_cache(maxsize=TOKEN_CACHE)(self._token_matches)
+        self._splits = functools.lru_cache(maxsize=TOKEN_CACHE)(self._token_splits)
         # Descriptions and documents add evidence ("verstorben", "Ausland") but never match alone.
         self.context: dict[str, set[str]] = {}
         for service in catalogue.services:
-            words = tokens(" ".join([service.description, *service.documents, service.online_note]))
+            texts = [service.description, *service.documents, service.online_note]
+            if not service.curated and topics and CONTEXT_TOPICS:
+                texts.append(topics.get(service.id, ""))
+            words = tokens(" ".join(texts))
             self.context[service.id] = {self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4}
+
+    @classmethod
+    def load(cls, catalogue: Catalogue, search_dir: Path, data_dir: Path | None = None) -> ServiceSearch:
+        """The search with the staff-edited word lists of ``search_dir`` and the Lebenslagen of
+        the shared service-bw list in ``data_dir``."""
+        families, questions, synonyms = load_search_words(search_dir)
+        return cls(catalogue, families, questions, synonyms, lebenslagen(data_dir))
 
     # -- query analysis --------------------------------------------------------------------------
     def _norm(self, word: str) -> str:
         """Stem, then map to the word family head if the word belongs to one."""
         return self.family.get(word) or self.family.get(stem(word)) or stem(word)
 
-    def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        raw = [t for t in tokens(text) if t not in ignore]
-        out = [self._norm(t) for t in raw if t not in STOPWORDS and not t.isdigit()]
-        present = [p for p in PARTICLES if p in raw]
-        for p in present:  # separable verbs: "melde ... ab" -> "abmeld"
-            for t in raw:
-                joined = self._norm(p + t)
-                if t not in STOPWORDS and joined in self.vocab:
-                    out.append(joined)
-        return list(dict.fromkeys(t for t in out if len(t) >= 2))
+    def _known(self, word: str) -> bool:
+        return self._norm(word) in self.vocab
 
-    def _pair_scores(self, qtoks: list[str]) -> dict[tuple[str, str], float]:
-        """Similarity of each query token to each related vocabulary token (0..1)."""
-        pairs: dict[tuple[str, str], float] = {}
-        for q in qtoks:
-            if q in self.vocab:
-                pairs[(q, q)] = 1.0
-            for v, dist in self._fuzzy.lookup(q).items() if len(q) >= 5 else ():
-                if dist and _particle(v) == _particle(q):
-                    pairs[(q, v)] = max(pairs.get((q, v), 0), 0.9 - 0.1 * (dist - 1))
-            if len(q) >= 4:
-                for v in self.vocab:
-                    if v == q or len(v) < 4:
-                        continue
-                    if _compound_part(v, q):  # query compound contains a phrase word: "hundesteuer" ⊃ "hund"
-                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.85 if len(v) >= 5 else 0.75)
-                    elif _compound_part(q, v):  # query word is part of a phrase compound: "ausweis" ⊂ "personalausweis"
-                        pairs[(q, v)] = max(pairs.get((q, v), 0), 0.4 + 0.45 * len(q) / len(v))
-        return pairs
+    def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        return self._analyse(text, ignore)[0]
+
+    def _analyse(self, text: str, ignore: set[str] | frozenset[str]) -> tuple[list[str], set[str]]:
+        """The query's search words, and those of them that are ordinary German words (matched
+        exactly, never by typo: "Gedicht" is not "Gericht")."""
+        raw = [t for t in message_words(text) if t not in ignore]
+        words = self.questions.drop(raw, self._known)
+        words = [t for t in words if t not in STOPWORDS and not t.isdigit()]
+        exact_only = {self._norm(t) for t in words if is_common_word(t)}
+        out = [self._norm(t) for t in words]
+        # Separable verbs: "melde ... ab" -> "abmeld". The particle ends the clause (last word or
+        # before a function word); "ein" before a noun is an article ("schreib mir ein Gedicht").
+        present = [
+            p for i, p in enumerate(raw)
+            if p in PARTICLES and (i == len(raw) - 1 or raw[i + 1] in STOPWORDS)
+        ]
+        for p in dict.fromkeys(present):
+            for t in words:
+                joined = self._norm(p + t)
+                if joined in self.vocab:
+                    out.append(joined)
+        return list(dict.fromkeys(t for t in out if len(t) >= 2)), exact_only
+
+    def _token_matches(self, q: str, typos: bool = True) -> dict[str, float]:
+        """Vocabulary words related to the query word ``q``, with their similarity (0..1)."""
+        out: dict[str, float] = {}
+        known = q in self.vocab
+        if known:
+            out[q] = 1.0
+        if typos and len(q) >= 5:
+            for v, dist in self._fuzzy.lookup(q).items():
+                if dist and particle(v) == particle(q):
+                    out[v] = max(out.get(v, 0.0), 0.9 - 0.1 * (dist - 1))
+        if len(q) >= 4:
+            # q is a compound containing a phrase word as head or tail: "hundesteuer" ⊃ "hund".
+            factor = KNOWN_COMPOUND_FACTOR if known else 1.0
+            for k in range(4, len(q) - 2):
+                for v in {q[:k], q[-k:]}:
+                    if v in self.vocab:
+                        sim = 0.85 if len(v) >= 5 else 0.75
+                        if COMPOUND_SHARE:  # the rest of the compound is unexplained
+                            sim = min(sim, 0.45 + 0.45 * len(v) / len(q))
+                        out[v] = max(out.get(v, 0.0), factor * sim)
+            # q is the head or tail of a phrase compound: "ausweis" ⊂ "personalausweis" — not for
+            # an everyday word the catalogue does not use ("halten" is not "Halterwechsel").
+            for v in self._part_of.get(q, ()) if typos or known else ():
+                out[v] = max(out.get(v, 0.0), 0.4 + 0.45 * len(q) / len(v))
+        return out
+
+    def _token_splits(self, q: str) -> tuple[tuple[str, str], ...]:
+        """Ways to read an unknown query word as two vocabulary words: "organspendeausweis" ->
+        ("organspend", "ausweis")."""
+        if q in self.vocab or len(q) < 8:
+            return ()
+        out = []
+        for k in range(4, len(q) - 3):
+            head = q[:k]
+            if head not in self.vocab:
+                continue
+            for link in _LINKS:
+                tail = q[k + len(link):]
+                if q[k:].startswith(link) and len(tail) >= 4 and tail in self.vocab:
+                    out.append((head, tail))
+        return tuple(out)
 
     # -- ranking ---------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 5, ignore: set[str] | frozenset[str] = frozenset()) -> list[Hit]:
@@ -139,25 +220,50 @@ class ServiceSearch:
 
         ``ignore``: folded words to leave out (place names found by the place resolver).
         """
-        qtoks = self._query_tokens(text or "", ignore)
+        qtoks, exact_only = self._analyse(text or "", ignore)
         if not qtoks:
             return []
-        pairs = self._pair_scores(qtoks)
+        matches = {q: self._matches(q, q not in exact_only) for q in qtoks}
         candidates: set[int] = set()
-        for (_, v) in pairs:
-            candidates.update(self.by_token.get(v, ()))
-        q_idf = {q: self.idf.get(q, self.unknown_idf) for q in qtoks}
+        for m in matches.values():
+            for v in m:
+                candidates.update(self.by_token.get(v, ()))
+        # An everyday word the catalogue never uses ("Haftpflicht", "Chef") says the message is
+        # about something else: it weighs more than an unknown rare word (a typo, a name).
+        q_idf = {
+            q: self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
+            for q in qtoks
+        }
         q_total = sum(q_idf.values())
-        best: dict[str, Hit] = {}
         explained: dict[str, dict[str, float]] = {}  # service id -> query token -> best match
+        for q, mq in matches.items():
+            for v, sim in mq.items():
+                for i in self.by_token.get(v, ()):
+                    expl = explained.setdefault(self.phrases[i][0].id, {})
+                    if sim > expl.get(q, 0.0):
+                        expl[q] = sim
+        for q in qtoks:  # a compound of two phrase words is explained by a phrase with both
+            for head, tail in self._splits(q):
+                tails = set(self.by_token.get(tail, ()))
+                for i in self.by_token.get(head, ()):
+                    if i in tails:
+                        expl = explained.setdefault(self.phrases[i][0].id, {})
+                        expl[q] = max(expl.get(q, 0.0), 0.95)
+        cover: dict[str, tuple[float, list[str]]] = {}  # phrase word -> coverage (cached per query)
+        best: dict[str, Hit] = {}
         for i in candidates:
             service, phrase, ptoks = self.phrases[i]
-            expl = explained.setdefault(service.id, {})
-            for q in qtoks:
-                m = max((pairs.get((q, p), 0.0) for p in ptoks), default=0.0)
-                if m > expl.get(q, 0.0):
-                    expl[q] = m
-            score = self._phrase_cov(qtoks, ptoks, pairs)
+            p_cov = 0.0
+            for p in ptoks:
+                c = cover.get(p)
+                if c is None:
+                    c = cover[p] = self._word_cover(p, qtoks, matches)
+                p_cov += self.idf[p] * c[0]
+                if c[1]:  # several query words together are this phrase word ("Hund" + "Steuer")
+                    expl = explained.setdefault(service.id, {})
+                    for q in c[1]:
+                        expl[q] = max(expl.get(q, 0.0), c[0])
+            score = p_cov / self._phrase_idf[i]
             old = best.get(service.id)
             if old is None or score > old.score:
                 best[service.id] = Hit(service, score, phrase)
@@ -169,24 +275,25 @@ class ServiceSearch:
             if context:
                 extra = sum(q_idf[q] for q in qtoks if q in context and explained[sid].get(q, 0) < 0.5)
                 score += CONTEXT_WEIGHT * extra / q_total
+            if max(explained[sid].values(), default=0.0) < STRONG_MATCH:
+                score *= WEAK_FACTOR
             if not service.curated:
-                score *= 0.95
+                score *= LONGTAIL_FACTOR
             best[sid] = Hit(service, min(score, 1.0), hit.phrase)
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
 
-    def _phrase_cov(self, qtoks, ptoks, pairs) -> float:
-        """How completely the query contains the phrase (IDF-weighted, 0..1)."""
-        p_total = p_cov = 0.0
-        for p in ptoks:
-            s = max((pairs.get((q, p), 0.0) for q in qtoks), default=0.0)
-            # Several query words may together cover one compound phrase word ("Hund" + "Steuer").
-            parts = [q for q in qtoks if len(q) >= 3 and q in p]
-            if len(parts) > 1:
-                s = max(s, min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9)
-            p_total += self.idf[p]
-            p_cov += self.idf[p] * s
-        return p_cov / p_total if p_total else 0.0
+    @staticmethod
+    def _word_cover(p: str, qtoks: list[str], matches: dict[str, dict[str, float]]) -> tuple[float, list[str]]:
+        """How well the query covers the phrase word ``p`` (0..1), and the query words that
+        cover it together if it is a compound of several of them."""
+        s = max((matches[q].get(p, 0.0) for q in qtoks), default=0.0)
+        parts = [q for q in qtoks if len(q) >= 3 and q in p]
+        if len(parts) > 1:
+            joint = min(sum(len(q) for q in parts) / len(p), 1.0) * 0.9
+            if joint > s:
+                return joint, parts
+        return s, []
 
     def best(self, text: str) -> Hit | None:
         """The top hit if it is a good match, else None ("no good match")."""

@@ -1,12 +1,26 @@
-"""German text normalisation shared by place resolution and service search."""
+"""German text normalisation shared by place resolution and service search.
+
+Per-message work is bounded here, for every caller: :func:`message_words` reads at most
+``MAX_TEXT_CHARS`` of a message and returns at most ``MAX_TOKENS`` words, and the typo search
+(:class:`FuzzyIndex`) only looks at words of up to ``MAX_FUZZY_WORD`` letters (after umlaut folding).
+Longer words still match exactly; no real place or service word is that long with a typo in it.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+#: Characters of one message that the domain core reads (the rest is ignored).
+MAX_TEXT_CHARS = 1000
+#: Words of one message that the domain core looks at.
+MAX_TOKENS = 60
+#: Longer (folded) words are matched exactly only: the deletion search grows with length².
+MAX_FUZZY_WORD = 24
 
 
 def fold(text: str) -> str:
@@ -21,9 +35,25 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Folded word tokens."""
+    """Folded word tokens (unbounded: for data files; use :func:`message_words` for messages)."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def bounded(text: str | None) -> str:
+    """A citizen's message cut to what the domain core reads; never raises on odd input.
+
+    Lone surrogates ("\\ud800"), control characters and other non-text code points are dropped.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_TEXT_CHARS]
+    return text.encode("utf-8", "ignore").decode("utf-8")
+
+
+def message_words(text: str | None) -> list[str]:
+    """Folded words of a message, bounded in text length and number of words."""
+    return fold(bounded(text)).split()[:MAX_TOKENS]
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
@@ -64,7 +94,13 @@ def allowed_typos(word: str) -> int:
 
 
 def deletions(word: str, depth: int) -> set[str]:
-    """All strings reachable by deleting up to ``depth`` characters (SymSpell index keys)."""
+    """All strings reachable by deleting up to ``depth`` characters (SymSpell index keys).
+
+    Words longer than ``MAX_FUZZY_WORD`` get no deletions (exact match only): the key count
+    grows with length^depth.
+    """
+    if len(word) > MAX_FUZZY_WORD:
+        return {word}
     out = {word}
     frontier = {word}
     for _ in range(depth):
@@ -88,6 +124,8 @@ class FuzzyIndex:
 
     def lookup(self, word: str) -> dict[str, int]:
         """Indexed words near ``word`` with their distance (0 = identical)."""
+        if len(word) > MAX_FUZZY_WORD:
+            return {word: 0} if word in self._by_deletion.get(word, ()) else {}
         limit = allowed_typos(word)
         found: dict[str, int] = {}
         for key in deletions(word, limit):
@@ -98,3 +136,32 @@ class FuzzyIndex:
                 if dist <= min(limit, allowed_typos(cand)) or dist == 0:
                     found[cand] = dist
         return found
+
+
+#: A word at least this frequent in German (wordfreq Zipf scale: 3 = once per million words) is an
+#: ordinary word: it is never typo-matched to another word, neither to a place ("falsch" is not
+#: "Malsch", "heute" not "Reute") nor to a service word ("Gedicht" is not "Gericht"). Exact matches
+#: are unaffected. Typos are rarely this frequent ("Stutgart" 1.1, "Manheim" 2.4).
+COMMON_WORD_ZIPF = 3.0
+_UMLAUTS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+
+
+@functools.lru_cache(maxsize=20000)
+def is_common_word(folded: str) -> bool:
+    """True if the folded word (or its spelling with umlauts / ß) is an ordinary German word.
+
+    wordfreq's German list is loaded on the first call (~2 s, once per process), not at import.
+    """
+    return zipf_de(folded) >= COMMON_WORD_ZIPF
+
+
+@functools.lru_cache(maxsize=50000)
+def zipf_de(folded: str) -> float:
+    """wordfreq's German Zipf frequency of a folded word (trying umlauts / ß restored)."""
+    from wordfreq import zipf_frequency  # lazy: loading the list takes seconds
+
+    variant = folded
+    for plain, umlaut in _UMLAUTS:
+        variant = variant.replace(plain, umlaut)
+    forms = {folded, variant, variant.replace("ss", "ß")}
+    return max(zipf_frequency(f, "de") for f in forms)

@@ -114,3 +114,53 @@ def test_common_words_are_not_mistaken_for_places(places, text):
 
 def test_common_word_place_counts_after_a_preposition(places):
     assert [g.short_name for g in places.place("Ich ziehe nach Forst").candidates] == ["Forst"]
+
+
+@pytest.mark.parametrize("text", ["falsch", "Das ist falsch", "nein, falsch", "heute", "wieder", "Leute", "Eltern"])
+def test_ordinary_words_never_become_places_by_typo_matching(places, text):
+    """Issue 9: "falsch" was fuzzy-matched to Malsch (and the bot asked back which Malsch)."""
+    assert places.place(text).in_bw is None
+
+
+def test_a_correction_keeps_the_place_the_citizen_names(places):
+    res = places.place("Das ist falsch, ich wohne in Fellbach")
+    assert [g.short_name for g in res.candidates] == ["Fellbach"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fellbah", "Fellbach"),
+        ("Stutgart", "Stuttgart"),
+        ("ich wohne in Manheim", "Mannheim"),
+        ("Heidelbrg", "Heidelberg"),
+        ("in Schwäbisch Hal", "Schwäbisch Hall"),
+        ("Bad Urac", "Bad Urach"),
+    ],
+)
+def test_typos_of_real_place_names_still_resolve(places, text, expected):
+    res = places.place(text)
+    assert res.match == "fuzzy"
+    assert [g.short_name for g in res.candidates] == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Ulm", "Ulm"), ("Wald", "Wald"), ("ich wohne in Wald", "Wald")])
+def test_exact_place_names_match_even_when_they_are_ordinary_words(places, text, expected):
+    assert [g.short_name for g in places.place(text).candidates] == [expected]
+
+
+def test_no_frequent_german_word_is_typo_matched_to_a_place(places):
+    from wordfreq import top_n_list
+
+    words = [w for w in top_n_list("de", 8000) if w.isalpha() and len(w) >= 5]
+    fuzzy = [w for w in words if places.place(w).match == "fuzzy"]
+    assert fuzzy == []
+
+
+def test_the_word_frequency_list_is_not_loaded_at_import():
+    import subprocess
+    import sys
+
+    code = "import sys, bot.core, bot.places.resolver; print('wordfreq' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -62,3 +62,122 @@ def test_place_names_do_not_count_as_service_words(core):
 )
 def test_word_families_join_words_without_shared_spelling(core, text, expected):
     assert top(core, text) in expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Welche Unterlagen brauche ich?",
+        "welche unterlagen brauche ich dafür",
+        "Welche Unterlagn brauch ich",  # typo of a question word
+        "Geht das online?",
+        "Was kostet das?",
+        "Wie hoch sind die Gebühren?",
+        "Wo kann ich den Antrag stellen?",
+        "Muss ich das beantragen?",
+        "Welche Dokumente muss ich mitbringen?",
+        "Wie lange dauert das?",
+        "Brauche ich einen Termin?",
+        "Wie sind die Öffnungszeiten?",
+        "Wer ist dafür zuständig?",
+        "Ich brauche Hilfe",
+        "Danke für die Hilfe",
+        "Wann hat das Bürgerbüro offen?",
+    ],
+)
+def test_question_type_words_alone_never_select_a_service(core, text):
+    """Typed follow-ups ("Welche Unterlagen brauche ich?") must leave the Leistung in focus alone."""
+    assert core.lookup(text).hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mein Sohn studiert ab Oktober in Mannheim, wo stellt er den BAföG Antrag?", "sbw-577"),
+        ("Was kostet ein Reisepass?", "reisepass"),
+        ("Welche Unterlagen brauche ich für die Hundesteuer?", "hund_anmelden"),
+        ("Kann ich mein Gewerbe online anmelden?", "gewerbe_anmelden"),
+        ("Strafantrag stellen", "sbw-1114"),
+    ],
+)
+def test_question_type_words_do_not_hide_the_service_named(core, text, expected):
+    assert top(core, text) == expected
+
+
+def test_question_words_come_from_the_staff_data_file(core):
+    from bot.search import ServiceSearch
+
+    plain = ServiceSearch(core.catalogue, question_words=[])
+    assert plain.best("Welche Unterlagen brauche ich?") is not None  # without the list it guesses
+    edited = ServiceSearch(core.catalogue, question_words=["unterlagen", "antrag stellen"])
+    assert edited.best("Welche Unterlagen brauche ich?") is None
+    assert edited.best("Antrag stellen") is None
+
+
+def test_search_synonyms_name_existing_services(core):
+    from bot.config import PROJECT_ROOT
+    from bot.search_words import load_search_words
+
+    _, _, synonyms = load_search_words(PROJECT_ROOT / "data" / "search")
+    ids = {s.id for s in core.catalogue.services}
+    assert synonyms and sorted(set(synonyms) - ids) == []
+
+
+def test_inflected_forms_share_a_stem():
+    from bot.search import stem
+    from bot.text import fold
+
+    assert stem(fold("Änderung")) == stem(fold("ändern"))
+    assert stem(fold("Erweiterung")) == stem(fold("erweitern"))
+    assert stem("pass") == "pass" and stem("ausweis") == "ausweis"
+
+
+def test_parts_of_long_official_names_are_phrases():
+    from bot.search_words import name_variants
+
+    variants = name_variants("Unbemannte Luftfahrtsysteme (Drohnen) - Aufstiegserlaubnis beantragen")
+    assert "Unbemannte Luftfahrtsysteme - Aufstiegserlaubnis beantragen" in variants
+    assert name_variants("Hund anmelden") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Organspendeausweis", "sbw-853"),  # an unknown compound of two catalogue words
+        ("Kindergeld für unser Baby", "kindergeld"),  # a known compound is not split
+        ("führerschein um motorrad klasse erweitern", "sbw-440"),
+        ("Drohne fliegen Genehmigung", "sbw-2467"),
+    ],
+)
+def test_compounds_and_long_tail_names(core, text, expected):
+    assert top(core, text) == expected
+
+
+@pytest.mark.parametrize("text", ["schreib mir ein Gedicht", "Wie teuer ist ein Flug nach Mallorca?"])
+def test_everyday_words_are_not_typo_matched_to_service_words(core, text):
+    """"Gedicht" is not a typo of "Gericht", "Flug" not part of "Drohnenflug"."""
+    assert core.lookup(text).hits == []
+
+
+def test_search_data_does_not_copy_held_out_queries():
+    """Search synonyms and the DEV set must not repeat (or nearly repeat) held-out test queries."""
+    from difflib import SequenceMatcher
+
+    import yaml
+
+    from bot.config import PROJECT_ROOT
+    from bot.search_words import load_search_words
+    from bot.text import fold
+
+    held_out = [fold(q["text"]) for q in yaml.safe_load(
+        (PROJECT_ROOT / "tests/eval/service_queries.yml").read_text(encoding="utf-8"))["queries"]]
+    dev = [q["text"] for q in yaml.safe_load(
+        (PROJECT_ROOT / "tests/eval/service_queries_dev.yml").read_text(encoding="utf-8"))["queries"]]
+    _, _, synonyms = load_search_words(PROJECT_ROOT / "data" / "search")
+    ours = [fold(t) for t in [*dev, *(p for ps in synonyms.values() for p in ps)]]
+    def similar(a: str, b: str) -> bool:
+        m = SequenceMatcher(None, a, b)
+        return m.real_quick_ratio() >= 0.85 and m.quick_ratio() >= 0.85 and m.ratio() >= 0.85
+
+    close = [(a, b) for a in ours for b in held_out if similar(a, b)]
+    assert close == []

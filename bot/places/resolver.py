@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.places.register import Gemeinde, Register
-from bot.text import FuzzyIndex, fold
+from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
 #: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
@@ -121,12 +121,12 @@ class PlaceResolver:
     # -- public -------------------------------------------------------------------------------
     def resolve(self, text: str) -> PlaceResult:
         """Find the place a citizen means. Never raises on odd input."""
-        text = (text or "").strip()
+        text = bounded(text).strip()
         if not text:
             return PlaceResult(None, text=text)
         if (res := self._by_code(text)) is not None:
             return res
-        words = fold(text).split()
+        words = message_words(text)
         # A message that is little more than a place ("wohne in Forst") may use names that are also
         # common words; ``content`` is what remains without the filler words.
         content = [w for w in words if w not in _FILLER]
@@ -150,7 +150,7 @@ class PlaceResolver:
 
         The service search ignores them: "Sperrmüll in Schwäbisch Hall" is about Sperrmüll.
         """
-        words = fold(text or "").split()
+        words = message_words(text)
         content = [w for w in words if w not in _FILLER]
         standalone = 0 < len(content) <= 3
         out = {w for w in words if w.isdigit() and len(w) in (5, 8)}
@@ -172,7 +172,7 @@ class PlaceResolver:
         for plz in _PLZ_RE.findall(text):
             found = self.register.by_plz(plz)
             if found:
-                named = self._by_name(fold(_PLZ_RE.sub(" ", text)).split(), False)
+                named = self._by_name(message_words(_PLZ_RE.sub(" ", text)), False)
                 if named and (both := [g for g in found if g in named.candidates]):
                     found = both
                 return PlaceResult(True, found, "plz", text=text, matched=plz)
@@ -233,21 +233,39 @@ class PlaceResolver:
         f = max(self.foreign[key], key=lambda p: p.einwohner)
         return PlaceResult(False, [], "outside", f.land, f.name)
 
-    def _fuzzy_match(self, words: list[str], standalone: bool) -> PlaceResult | None:
+    def warm(self) -> None:
+        """Build the lazy typo index and load the word-frequency list now (e.g. at server start)."""
+        self._fuzzy_index()
+        is_common_word("haus")
+
+    def _fuzzy_index(self) -> FuzzyIndex:
         if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(
-                [k for k in (*self.primary, *self.alias) if len(k) >= 5 and k not in self.common_words]
-            )
+            self._fuzzy = FuzzyIndex([k for k in (*self.primary, *self.alias) if len(k) >= 5])
+        return self._fuzzy
+
+    def _fuzzy_match(self, words: list[str], standalone: bool) -> PlaceResult | None:
+        """A place name with a small typo ("Fellbah", "Stutgart") — never an ordinary word.
+
+        A single ordinary German word (see :func:`is_common_word`) is never changed into a place
+        ("falsch" is not "Malsch"); a chunk of several words with an ordinary word in it needs one
+        word that stands unchanged in the name ("Schwäbisch Hal" -> "Schwäbisch Hall").
+        """
         starts = [i for i, w in enumerate(words) if w not in _FILLER] if standalone else [
             i + 1 for i, w in enumerate(words[:-1]) if w in PLACE_PREPOSITIONS
         ]
         best: tuple[int, int, str] | None = None  # (distance, -length, key)
         for i in starts:
             for n in (3, 2, 1):
-                chunk = " ".join(words[i : i + n])
-                if len(words[i : i + n]) < n or len(chunk) < 5 or chunk in self.common_words:
+                chunk_words = words[i : i + n]
+                chunk = " ".join(chunk_words)
+                if len(chunk_words) < n or len(chunk) < 5:
                     continue
-                for key, dist in self._fuzzy.lookup(chunk).items():
+                common = [w for w in chunk_words if is_common_word(w)]
+                if n == 1 and common:
+                    continue
+                for key, dist in self._fuzzy_index().lookup(chunk).items():
+                    if dist and common and not _anchored(chunk_words, key):
+                        continue
                     cand = (dist, -len(key), key)
                     if best is None or cand < best:
                         best = cand
@@ -262,6 +280,12 @@ def _display(key: str, found: list[Gemeinde]) -> str:
     """The matched name as citizens write it: the shared short name ("Altdorf"), else the key."""
     names = {g.short_name.split(" (")[0] for g in found}
     return names.pop() if len(names) == 1 else key.title()
+
+
+def _anchored(chunk_words: list[str], key: str) -> bool:
+    """True if a word of the chunk (3+ letters) stands unchanged in the place name ``key``."""
+    names = set(key.split())
+    return any(len(w) >= 3 and w in names for w in chunk_words)
 
 
 def _add(table: dict[str, list[Gemeinde]], key: str, g: Gemeinde) -> None:
