@@ -133,9 +133,10 @@ def test_near_duplicates_match_brute_force() -> None:
 
 
 def test_real_project_has_no_errors_and_is_fast() -> None:
-    start = time.perf_counter()
+    # CPU time, not wall time: the check must stay cheap, whatever else the shared machine is doing.
+    start = time.process_time()
     findings = collect(PROJECT_ROOT, data_dir())
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert [str(f) for f in findings if f.level == ERROR] == []
     assert elapsed < 10
 
