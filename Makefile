@@ -6,6 +6,10 @@ RASA := $(VENV)/bin/rasa
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Every Rasa command run from here: no telemetry (the environment overrides Rasa's own config).
+export RASA_TELEMETRY_ENABLED := false
+# make run PROFILE=production: PostgreSQL + Redis, 2 Rasa replicas, 2 gateway processes (docs/operations.md).
+PROFILE ?= dev
 RASA_DATA := data/nlu data/stories data/rules
 CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibility.yml
 NLU_FILES := $(wildcard data/nlu/*.yml)
@@ -42,7 +46,7 @@ train: setup
 
 # --- run -----------------------------------------------------------------------------------------
 run: train
-	$(PY) -m bot.stack
+	$(PY) -m bot.stack --profile $(PROFILE)
 
 # --- staff workflow ------------------------------------------------------------------------------
 # Messages the assistant did not understand in the last 7 days (personal data masked).
@@ -53,8 +57,8 @@ review: setup
 purge: venv
 	$(PY) -m bot.cli purge
 
-# Train, evaluate against the floors and load the new model into the running system (needs RASA_TOKEN
-# of the running stack: `make run` prints it).
+# Train, evaluate against the floors and load the new model into every Rasa replica of the running
+# system (the secret and the replica URLs come from build/run/, written by `make run`).
 publish: setup
 	$(PY) -m bot.cli publish
 

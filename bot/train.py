@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, rasa_env
 
 RASA_DATA = ["data/nlu", "data/rules", "data/stories"]
 BUDGET_SECONDS = 180
@@ -29,7 +28,7 @@ def train(force: bool = False, out: str = "models") -> tuple[int, float]:
            "--out", out, "--quiet"]
     if force:
         cmd.append("--force")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = rasa_env()
     start = time.perf_counter()
     rc = subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
     return rc, time.perf_counter() - start
