@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
+GW_VENV := .venv-gateway
+TOOLS := .venv-tools/bin
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -15,18 +17,26 @@ CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibi
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
-        rasa-test-nlu eval-search browser-setup browser-test clean help
+        rasa-test-nlu eval-search browser-setup browser-test clean help gateway-venv audit lock-gateway deploy-test
 
 help:
 	@echo "make run   - set up what is missing, train if the data changed, start everything on localhost"
 	@echo "make test  - the full test suite"
 
 # --- setup ---------------------------------------------------------------------------------------
-$(VENV)/.installed: requirements.txt requirements.lock pyproject.toml scripts/bootstrap.sh
+$(VENV)/.installed: requirements.txt requirements/dev.txt requirements.lock pyproject.toml scripts/bootstrap.sh
 	scripts/bootstrap.sh
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# The public gateway's own environment (Python 3.12/3.13, requirements/gateway.lock with hashes) and
+# the tools environment for its lock and audit.
+$(GW_VENV)/.installed: requirements/gateway.lock requirements/tools.txt scripts/bootstrap_gateway.sh
+	scripts/bootstrap_gateway.sh
+	@touch $@
+
+gateway-venv: $(GW_VENV)/.installed
 
 build/spacy_de/bot_source.json: $(VENV)/.installed bot/nlp_setup.py
 	$(PY) -m bot.nlp_setup
@@ -38,7 +48,7 @@ data/nlu/generated/lookups.yml: $(VENV)/.installed $(CATALOGUE) data/places/alia
 
 nlu-generated: data/nlu/generated/lookups.yml
 
-setup: venv spacy nlu-generated
+setup: venv gateway-venv spacy nlu-generated
 
 # --- model ---------------------------------------------------------------------------------------
 train: setup
@@ -62,7 +72,21 @@ purge: venv
 publish: setup
 	$(PY) -m bot.cli publish
 
+# Regenerate the gateway's lock (newest releases, with hashes) after editing requirements/gateway.in.
+lock-gateway: gateway-venv
+	$(TOOLS)/pip-compile -q --upgrade --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements/gateway.lock requirements/gateway.in
+
 # --- tests ---------------------------------------------------------------------------------------
+# Known vulnerabilities in the public gateway's lock fail the build.
+audit: gateway-venv
+	$(TOOLS)/python scripts/audit_gateway.py
+
+# systemd units (systemd-analyze verify) and the nginx example (TLS + headers, throwaway certificate).
+deploy-test: setup
+	scripts/setup_deploy_test.sh
+	$(PY) -m pytest -q tests/deploy
+
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests scripts
 
@@ -96,7 +120,7 @@ browser-setup: venv
 browser-test: train browser-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
-test: lint unit eval-search validate train rasa-test-stories eval browser-test
+test: lint audit unit eval-search validate train rasa-test-stories eval deploy-test browser-test
 	@echo "All test stages passed."
 
 clean:
