@@ -17,7 +17,7 @@ CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibi
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
-        rasa-test-nlu eval-search browser-setup browser-test clean help gateway-venv audit lock-gateway deploy-test
+        rasa-test-nlu eval-search browser-setup browser-test clean help gateway-venv audit lock-gateway deploy-setup
 
 help:
 	@echo "make run   - set up what is missing, train if the data changed, start everything on localhost"
@@ -82,10 +82,9 @@ lock-gateway: gateway-venv
 audit: gateway-venv
 	$(TOOLS)/python scripts/audit_gateway.py
 
-# systemd units (systemd-analyze verify) and the nginx example (TLS + headers, throwaway certificate).
-deploy-test: setup
+# Debian's nginx/openssl/systemd-analyze for tests/deploy (the units and the TLS proxy example).
+deploy-setup:
 	scripts/setup_deploy_test.sh
-	$(PY) -m pytest -q tests/deploy
 
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests scripts
@@ -117,10 +116,12 @@ eval-search: setup
 browser-setup: venv
 	scripts/setup_browser.sh
 
-browser-test: train browser-setup
+# Browser tests and the other slow ones: supervision (kill children), production profile (2 replicas on
+# PostgreSQL + Redis), systemd units, nginx with TLS.
+browser-test: train browser-setup deploy-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
-test: lint audit unit eval-search validate train rasa-test-stories eval deploy-test browser-test
+test: lint audit unit eval-search validate train rasa-test-stories eval browser-test
 	@echo "All test stages passed."
 
 clean:
