@@ -161,6 +161,9 @@ class Stack:
     def start(self, timeout: float = 300.0) -> str:
         deadline = time.monotonic() + timeout
         sup = self.supervisor = Supervisor(PROJECT_ROOT, self.log_dir, backoff_initial=self.backoff_initial)
+        tracker_db = PROJECT_ROOT / "build" / "tracker.db"
+        if self.profile == "dev" and tracker_db.is_file():
+            tracker_db.chmod(0o600)  # conversations: readable by the service user only
         try:
             if self.write_run_files:
                 self._write_run_files()

@@ -4,7 +4,8 @@ A :class:`Supervisor` owns a set of :class:`Child` processes, each in its own pr
 stopping one never touches anything else on the machine). A watcher thread polls them; a child
 that exits while the supervisor runs is started again after a delay that doubles with every crash
 in a row (``backoff_initial`` .. ``backoff_max``) and resets once it stayed up ``stable_after``
-seconds. Every start and exit is recorded in :attr:`Supervisor.events` (tests measure restart
+seconds. Children run with umask 077 (the SQLite tracker store and logs are private to the
+service user). Every start and exit is recorded in :attr:`Supervisor.events` (tests measure restart
 times with it) and reported on stderr without any request data.
 """
 
@@ -75,11 +76,13 @@ class Supervisor:
         out: IO[bytes] | None = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{child.name}.log", "ab")  # noqa: SIM115 - closed in stop()
+            path = self.log_dir / f"{child.name}.log"
+            out = open(path, "ab")  # noqa: SIM115 - closed in stop()
+            path.chmod(0o600)
             self._files.append(out)
         child.proc = subprocess.Popen(list(child.cmd), cwd=self.cwd, env={**os.environ, **child.env},
                                       stdout=out, stderr=subprocess.STDOUT if out else None,
-                                      start_new_session=True)
+                                      start_new_session=True, umask=0o077)
         child.started_at, child.next_start = time.monotonic(), None
         self._record(child.name, "start", f"pid {child.proc.pid}")
 
@@ -135,7 +138,7 @@ class Supervisor:
         child.crashes_in_row += 1
         child.next_start = now + delay
         self._record(child.name, "exit", f"code {proc.returncode}")
-        print(f"[launcher] {child.name} beendet (Code {proc.returncode}); Neustart in {delay:.0f} s",
+        print(f"[launcher] {child.name} beendet (Code {proc.returncode}); Neustart in {delay:.1f} s",
               file=sys.stderr, flush=True)
 
     def restart_count(self, name: str) -> int:

@@ -37,6 +37,7 @@ def test_crashed_child_restarts_and_others_keep_running(tmp_path):
         assert time.monotonic() - killed >= 0.4
         exits = [e for e in sup.events if e.child == "a" and e.what == "exit"]
         assert len(exits) == 2
+        assert (tmp_path / "logs" / "a.log").stat().st_mode & 0o077 == 0  # logs private
     finally:
         sup.stop()
     assert a.proc.poll() is not None and b.proc.poll() is not None
@@ -53,3 +54,13 @@ def test_child_that_keeps_crashing_is_retried_with_capped_backoff(tmp_path):
         assert max(gaps) < 2.0  # capped
     finally:
         sup.stop()
+
+
+def test_children_create_private_files(tmp_path):
+    sup = Supervisor(tmp_path, None, poll=0.05)
+    try:
+        child = sup.add(Child("w", [sys.executable, "-c", "open('made.db', 'w').close()"]))
+        _wait(lambda: child.proc.poll() is not None)
+    finally:
+        sup.stop()
+    assert (tmp_path / "made.db").stat().st_mode & 0o077 == 0
