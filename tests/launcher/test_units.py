@@ -42,8 +42,9 @@ def test_gateway_lock_pins_every_package_with_hashes() -> None:
     blocks = [b for b in lock.split("\n") if b and not b.startswith((" ", "#"))]
     assert blocks and all("==" in b and b.rstrip().endswith("\\") for b in blocks), blocks
     assert "rasa" not in {b.split("==")[0] for b in blocks}
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the checkout's egg-info is no package
     frozen = subprocess.run([gateway_python(), "-m", "pip", "freeze", "--all"], capture_output=True, text=True,
-                            timeout=60).stdout
+                            timeout=60, env=clean_env).stdout
     installed = {line.split("==")[0].lower().replace("_", "-") for line in frozen.splitlines() if "==" in line}
     locked = {b.split("==")[0].lower().replace("_", "-") for b in blocks}
     assert installed - {"pip", "setuptools"} == locked  # nothing installed beside the lock
