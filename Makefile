@@ -3,26 +3,41 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
+GW_VENV := .venv-gateway
+TOOLS := .venv-tools/bin
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Every Rasa command run from here: no telemetry (the environment overrides Rasa's own config).
+export RASA_TELEMETRY_ENABLED := false
+# make run PROFILE=production: PostgreSQL + Redis, 2 Rasa replicas, 2 gateway processes (docs/operations.md).
+PROFILE ?= dev
 RASA_DATA := data/nlu data/stories data/rules
 CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibility.yml
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
-        rasa-test-nlu conversation-suite eval-search browser-setup browser-test clean help
+        rasa-test-nlu conversation-suite eval-search browser-setup browser-test clean help gateway-venv audit \
+        lock-gateway deploy-setup
 
 help:
 	@echo "make run   - set up what is missing, train if the data changed, start everything on localhost"
 	@echo "make test  - the full test suite"
 
 # --- setup ---------------------------------------------------------------------------------------
-$(VENV)/.installed: requirements.txt requirements.lock pyproject.toml scripts/bootstrap.sh
+$(VENV)/.installed: requirements.txt requirements/dev.txt requirements.lock pyproject.toml scripts/bootstrap.sh
 	scripts/bootstrap.sh
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# The public gateway's own environment (Python 3.12/3.13, requirements/gateway.lock with hashes) and
+# the tools environment for its lock and audit.
+$(GW_VENV)/.installed: requirements/gateway.lock requirements/tools.txt scripts/bootstrap_gateway.sh
+	scripts/bootstrap_gateway.sh
+	@touch $@
+
+gateway-venv: $(GW_VENV)/.installed
 
 build/spacy_de/bot_source.json: $(VENV)/.installed bot/nlp_setup.py
 	$(PY) -m bot.nlp_setup
@@ -34,7 +49,7 @@ data/nlu/generated/lookups.yml: $(VENV)/.installed $(CATALOGUE) data/places/alia
 
 nlu-generated: data/nlu/generated/lookups.yml
 
-setup: venv spacy nlu-generated
+setup: venv gateway-venv spacy nlu-generated
 
 # --- model ---------------------------------------------------------------------------------------
 train: setup
@@ -42,7 +57,7 @@ train: setup
 
 # --- run -----------------------------------------------------------------------------------------
 run: train
-	$(PY) -m bot.stack
+	$(PY) -m bot.stack --profile $(PROFILE)
 
 # --- staff workflow ------------------------------------------------------------------------------
 # Messages the assistant did not understand in the last 7 days (personal data masked).
@@ -53,12 +68,25 @@ review: setup
 purge: venv
 	$(PY) -m bot.cli purge
 
-# Train, evaluate against the floors and load the new model into the running system (needs RASA_TOKEN
-# of the running stack: `make run` prints it).
+# Train, evaluate against the floors and load the new model into every Rasa replica of the running
+# system (the secret and the replica URLs come from build/run/, written by `make run`).
 publish: setup
 	$(PY) -m bot.cli publish
 
+# Regenerate the gateway's lock (newest releases, with hashes) after editing requirements/gateway.in.
+lock-gateway: gateway-venv
+	$(TOOLS)/pip-compile -q --upgrade --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements/gateway.lock requirements/gateway.in
+
 # --- tests ---------------------------------------------------------------------------------------
+# Known vulnerabilities in the public gateway's lock fail the build.
+audit: gateway-venv
+	$(TOOLS)/python scripts/audit_gateway.py
+
+# Debian's nginx/openssl/systemd-analyze for tests/deploy (the units and the TLS proxy example).
+deploy-setup:
+	scripts/setup_deploy_test.sh
+
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests scripts
 
@@ -93,10 +121,12 @@ eval-search: setup
 browser-setup: venv
 	scripts/setup_browser.sh
 
-browser-test: train browser-setup
+# Browser tests and the other slow ones: supervision (kill children), production profile (2 replicas on
+# PostgreSQL + Redis), systemd units, nginx with TLS.
+browser-test: train browser-setup deploy-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
-test: lint unit eval-search validate train rasa-test-stories conversation-suite eval browser-test
+test: lint audit unit eval-search validate train rasa-test-stories conversation-suite eval browser-test
 	@echo "All test stages passed."
 
 clean:

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 
-from bot.config import DataDirError
+from bot.config import DataDirError, disable_rasa_telemetry
 
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
@@ -167,6 +167,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    disable_rasa_telemetry()  # bot eval/publish/validate run Rasa (subprocesses inherit it)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

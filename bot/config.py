@@ -13,6 +13,20 @@ DATA_DIR_ENV = "BOT_DATA_DIR"
 CATALOGUE_DIR_ENV = "BOT_CATALOGUE_DIR"
 
 
+#: Every Rasa command the project runs has telemetry off (the environment wins over Rasa's config).
+RASA_QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def rasa_env(**extra: str) -> dict[str, str]:
+    """The environment for a Rasa subprocess: ours plus :data:`RASA_QUIET_ENV` (and ``extra``)."""
+    return {**os.environ, **RASA_QUIET_ENV, **extra}
+
+
+def disable_rasa_telemetry() -> None:
+    """For CLI entry points: Rasa subprocesses and in-process Rasa inherit telemetry off."""
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
+
 class DataDirError(RuntimeError):
     """The configured data directory does not exist or lacks a required file."""
 

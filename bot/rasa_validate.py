@@ -8,7 +8,6 @@ the domain does not define.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, rasa_env
 
 UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 WARNING = re.compile(r"UserWarning: (.*)")
@@ -47,7 +46,7 @@ def rasa_problems(root: Path) -> list[str]:
     cmd = [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--fail-on-warnings",
            "--domain", "domain", "--config", "config.yml", "--data", *data]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+                          env=rasa_env(TF_CPP_MIN_LOG_LEVEL="3"))
     output = proc.stdout + proc.stderr
     used = responses_used_by_actions(root / "actions")
     problems = []

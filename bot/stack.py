@@ -1,10 +1,10 @@
-"""``make run``: start action server, Rasa and the gateway on localhost (see bot/gateway/devstack.py)."""
+"""``make run``: start and supervise the local stack (see bot/launcher/)."""
 
 from __future__ import annotations
 
 import sys
 
-from bot.gateway.devstack import main
+from bot.launcher.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

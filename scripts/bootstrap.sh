@@ -35,5 +35,6 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; assert sy
   "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip<24" "setuptools<71" wheel
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements/dev.txt \
+  -c requirements.lock
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .

@@ -1,8 +1,11 @@
-"""Relay to Rasa's REST channel on loopback.
+"""Relay to Rasa's REST channel on loopback (one or several replicas).
 
 The gateway only ever POSTs to ``{rasa_url}/webhooks/rest/webhook`` (see
 docs/dev/contracts.md, "Gateway -> Rasa"); no request path or field chosen by the client
 becomes part of the upstream URL, so Rasa's HTTP API stays unreachable from outside.
+With several replicas each conversation is routed by consistent hashing of its sender id and
+fails over to the next replica when its own is down. The citizen never gets an empty answer:
+either Rasa's messages, a German "keine Antwort" message, or 503 "kurz nicht verfügbar".
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from bot.gateway.errors import UNREACHABLE_MESSAGE, ApiError
-from bot.gateway.settings import Settings
+from bot.gateway.settings import WEBHOOK_PATH, Settings
 
 logger = logging.getLogger("bot.gateway.relay")
 
@@ -64,12 +69,59 @@ def normalize_messages(raw: Any) -> list[dict[str, Any]]:
     return messages
 
 
+#: Rasa or its action server is restarting (supervised) or a replica failed over: try again soon.
+UNAVAILABLE_MESSAGE = ("Der Assistent ist kurz nicht verfügbar. Bitte versuchen Sie es in einer Minute "
+                       "noch einmal.")
+#: Rasa answered with nothing at all (no rule fired): never show the citizen an empty reply.
+NO_ANSWER_TEXT = ("Darauf habe ich gerade keine Antwort. Bitte formulieren Sie Ihre Frage anders "
+                  "oder nennen Sie die Leistung, die Sie suchen.")
+#: Seconds a replica that refused a connection is tried only after the healthy ones.
+DOWN_SECONDS = 5.0
+
+
+def unavailable() -> ApiError:
+    return ApiError(503, "temporarily_unavailable", UNAVAILABLE_MESSAGE)
+
+
+def no_answer() -> list[dict[str, Any]]:
+    return [{"id": message_id(NO_ANSWER_TEXT, []), "text": NO_ANSWER_TEXT, "buttons": [], "custom": None}]
+
+
+@dataclass
+class Replica:
+    """One Rasa server (with its own action server) the gateway may relay to."""
+
+    rasa_url: str
+    actions_health_url: str
+    down_until: float = 0.0
+
+    @property
+    def webhook_url(self) -> str:
+        return self.rasa_url + WEBHOOK_PATH
+
+
+def rendezvous_order(sender: str, replicas: list[Replica]) -> list[Replica]:
+    """Replicas by highest-random-weight hash of (replica, sender): consistent hashing.
+
+    Every gateway process computes the same order, so one conversation always goes to the same
+    replica while it is up (the OSS RedisLockStore alone does not serialise a conversation across
+    Rasa instances, rasa#11256); if it dies, only its conversations move, to the next in order.
+    """
+    def weight(replica: Replica) -> bytes:
+        return hashlib.sha256(f"{replica.rasa_url}\x00{sender}".encode()).digest()
+
+    return sorted(replicas, key=weight, reverse=True)
+
+
 class RasaRelay:
     """Owns the aiohttp client session (created on app startup, closed on cleanup)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.url = settings.webhook_url
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.replicas = [Replica(url, health) for url, health in settings.replicas]
+        self.url = self.replicas[0].webhook_url
         self.timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout)
+        self._probe_timeout = aiohttp.ClientTimeout(total=2.0)
+        self._clock = clock
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -85,30 +137,69 @@ class RasaRelay:
             await self._session.close()
             self._session = None
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        """POST one user message to Rasa and return the normalized bot messages.
+    def route(self, sender: str) -> list[Replica]:
+        """The replicas to try for ``sender``: hash order, replicas marked down last."""
+        now = self._clock()
+        order = rendezvous_order(sender, self.replicas)
+        return [r for r in order if r.down_until <= now] + [r for r in order if r.down_until > now]
 
-        Raises :class:`ApiError` 502 (unreachable / bad answer) or 504 (timeout).
+    async def _actions_up(self, replica: Replica) -> bool:
+        assert self._session is not None
+        try:
+            async with self._session.get(replica.actions_health_url, timeout=self._probe_timeout) as resp:
+                return resp.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
+
+    async def _post(self, replica: Replica, body: dict[str, Any]) -> Any:
+        assert self._session is not None
+        for attempt in (1, 2):
+            try:
+                async with self._session.post(replica.webhook_url, json=body) as resp:
+                    if resp.status != 200:
+                        logger.warning("rasa answered HTTP %s", resp.status)
+                        raise ApiError(502, "upstream_error", UNREACHABLE_MESSAGE)
+                    return await resp.json(content_type=None)
+            except aiohttp.ServerDisconnectedError:
+                if attempt == 2:  # a pooled connection of a restarted Rasa: one fresh try
+                    raise
+        raise AssertionError("unreachable")
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """POST one user message to the sender's replica and return the normalized bot messages.
+
+        A replica that refuses the connection (dead, restarting) or whose action server is down
+        is skipped for the next one in hash order; the other replica continues the conversation
+        from the shared tracker store. Raises :class:`ApiError` 503 (all down, German "kurz nicht
+        verfügbar"), 502 (bad answer) or 504 (timeout). Never returns an empty list.
         """
         if self._session is None:
             raise RuntimeError("relay not started")
         body = {"sender": sender, "message": text, "metadata": metadata}
-        try:
-            async with self._session.post(self.url, json=body) as resp:
-                if resp.status != 200:
-                    logger.warning("rasa answered HTTP %s", resp.status)
-                    raise ApiError(502, "upstream_error", UNREACHABLE_MESSAGE)
-                raw = await resp.json(content_type=None)
-            return normalize_messages(raw)
-        except asyncio.TimeoutError:
-            logger.warning("rasa did not answer within %.0fs", self.timeout.total or 0)
-            raise ApiError(504, "upstream_timeout", UNREACHABLE_MESSAGE) from None
-        except aiohttp.ClientError as exc:
-            logger.warning("rasa unreachable: %s", type(exc).__name__)
-            raise ApiError(502, "upstream_unreachable", UNREACHABLE_MESSAGE) from None
-        except (ValueError, json.JSONDecodeError):
-            logger.warning("rasa answer is not valid JSON")
-            raise ApiError(502, "upstream_error", UNREACHABLE_MESSAGE) from None
+        for replica in self.route(sender):
+            try:
+                raw = await self._post(replica, body)
+                messages = normalize_messages(raw)
+            except asyncio.TimeoutError:
+                logger.warning("rasa did not answer within %.0fs", self.timeout.total or 0)
+                raise ApiError(504, "upstream_timeout", UNREACHABLE_MESSAGE) from None
+            except aiohttp.ClientError as exc:
+                logger.warning("rasa replica %d unreachable: %s", self.replicas.index(replica),
+                               type(exc).__name__)
+                replica.down_until = self._clock() + DOWN_SECONDS
+                continue
+            except (ValueError, json.JSONDecodeError):
+                logger.warning("rasa answer is not valid JSON")
+                raise ApiError(502, "upstream_error", UNREACHABLE_MESSAGE) from None
+            if messages:
+                replica.down_until = 0.0
+                return messages
+            if await self._actions_up(replica):
+                logger.warning("rasa answered nothing")
+                return no_answer()
+            logger.warning("action server of rasa replica %d unreachable", self.replicas.index(replica))
+            replica.down_until = self._clock() + DOWN_SECONDS
+        raise unavailable()
 
 
 async def relay_ctx(app: web.Application) -> AsyncIterator[None]:

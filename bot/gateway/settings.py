@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The only path of Rasa the gateway relays to (REST channel).
+WEBHOOK_PATH = "/webhooks/rest/webhook"
 
 
 class GemeindeLike(Protocol):
@@ -49,12 +51,29 @@ class Settings:
     api_keys_path: Path = PROJECT_ROOT / "config" / "api_keys.yml"
     #: Without an API key file: generate a local demo key at startup and print it once.
     demo_api_key: bool = False
-    #: Token of Rasa's HTTP API on loopback (``RASA_TOKEN``), for /api/v1/health and /version.
-    rasa_token: str | None = None
+    #: Secret for the JWT of Rasa's HTTP API on loopback (``RASA_JWT_SECRET``), for /api/v1/health
+    #: and /version; sent as ``Authorization: Bearer``, never in a URL.
+    rasa_jwt_secret: str | None = None
     #: The action server's health URL (loopback), for /api/v1/health.
     actions_health_url: str = "http://127.0.0.1:5055/health"
+    #: Several Rasa replicas (production profile): their URLs and their action servers' health
+    #: URLs, pairwise. Empty = the single ``rasa_url`` / ``actions_health_url``.
+    rasa_urls: tuple[str, ...] = ()
+    actions_health_urls: tuple[str, ...] = ()
+    #: Redis for rate limits shared by several gateway processes (``None`` = in this process).
+    redis_url: str | None = None
+
+    @property
+    def replicas(self) -> list[tuple[str, str]]:
+        """``(rasa_url, actions_health_url)`` of every Rasa replica, in configuration order."""
+        if not self.rasa_urls:
+            return [(self.rasa_url.rstrip("/"), self.actions_health_url)]
+        health = list(self.actions_health_urls) or [self.actions_health_url]
+        if len(health) != len(self.rasa_urls):
+            raise ValueError("each Rasa replica needs its action server health URL")
+        return [(url.rstrip("/"), h) for url, h in zip(self.rasa_urls, health, strict=True)]
 
     @property
     def webhook_url(self) -> str:
-        """The single Rasa URL the gateway ever calls."""
-        return self.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+        """The single Rasa path the gateway ever calls (on the first replica)."""
+        return self.replicas[0][0] + WEBHOOK_PATH

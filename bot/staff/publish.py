@@ -3,11 +3,16 @@
 1. Train into a staging directory (``build/staging``) unless ``--model`` is given.
 2. Refuse a model that cannot be opened (exit 3) or whose NLU F1 on the held-out test file is
    below the floors of :mod:`bot.rasa_tests` (exit 2). Nothing is sent to Rasa then.
-3. ``PUT /model`` on Rasa's HTTP API (loopback, token): Rasa loads the new agent next to the old
-   one and swaps it in; conversations live in the tracker store and simply continue. If Rasa cannot
-   load it, Rasa answers with an error and keeps the old agent (exit 1).
-4. Check with ``GET /status`` that the new ``model_id`` serves, then move the model into
-   ``models/`` (so a restart serves it too). A refused model never lands in ``models/``.
+3. ``PUT /model`` on Rasa's HTTP API of EVERY replica (loopback; JWT in the ``Authorization``
+   header, never a token in the URL): Rasa loads the new agent next to the old one and swaps it
+   in; conversations live in the tracker store and simply continue. If a replica cannot load it,
+   the replicas already switched get their previous model back and nothing changes (exit 1).
+4. Check with ``GET /status`` that every replica serves the new ``model_id``, then move the model
+   into ``models/`` (so a restart serves it too). A refused model never lands in ``models/``.
+
+Replicas: ``--rasa-url`` repeated, else ``$RASA_URLS`` (comma-separated), else the URLs the
+running launcher wrote to ``build/run/stack.json``. The JWT secret: ``$RASA_JWT_SECRET``, else
+``build/run/rasa-jwt.secret`` (written 0600 by the launcher).
 """
 
 from __future__ import annotations
@@ -21,16 +26,17 @@ import tarfile
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT
+from bot.rasa_jwt import SECRET_ENV, auth_header, secret_from
 from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE, read_f1, test_nlu
 
 EXIT_RASA, EXIT_FLOOR, EXIT_MODEL = 1, 2, 3
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+RUN_DIR = PROJECT_ROOT / "build" / "run"
 
 
 class PublishError(Exception):
@@ -55,16 +61,15 @@ def model_id_of(model: Path) -> str:
 
 
 class RasaApi:
-    """Rasa's HTTP API on loopback (``--enable-api --auth-token``)."""
+    """Rasa's HTTP API on loopback (``--enable-api --jwt-secret``; token in the header only)."""
 
-    def __init__(self, url: str, token: str, timeout: float = 600.0) -> None:
-        self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
+    def __init__(self, url: str, secret: str, timeout: float = 600.0) -> None:
+        self.url, self.secret, self.timeout = url.rstrip("/"), secret, timeout
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        query = urllib.parse.urlencode({"token": self.token})
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"{self.url}{path}?{query}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json", **auth_header(self.secret)})
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
         try:
             with opener.open(req, timeout=self.timeout) as resp:
@@ -83,14 +88,20 @@ class RasaApi:
     def status(self) -> dict[str, Any]:
         code, payload = self._call("GET", "/status")
         if code == 401 or code == 403:
-            raise PublishError("Rasa lehnt das Token ab (RASA_TOKEN / --token prüfen)")
+            raise PublishError(f"Rasa lehnt das Token ab ({SECRET_ENV} / --jwt-secret prüfen)")
         if code != 200 or not isinstance(payload, dict):
             raise PublishError(f"Rasa /status antwortet mit HTTP {code}: {_message(payload)}")
         return payload
 
+    def tracker(self, sender: str) -> dict[str, Any]:
+        code, payload = self._call("GET", f"/conversations/{urllib.request.quote(sender, safe='')}/tracker")
+        if code != 200 or not isinstance(payload, dict):
+            raise PublishError(f"Rasa /tracker antwortet mit HTTP {code}")
+        return payload
+
     def load(self, model: Path) -> None:
         """``PUT /model``; raises PublishError with Rasa's message if Rasa refuses the model."""
-        code, payload = self._call("PUT", "/model", {"model_file": str(model.resolve())})
+        code, payload = self._call("PUT", "/model", {"model_file": str(Path(model).resolve())})
         if code not in (200, 204):
             raise PublishError(f"Rasa hat das Modell nicht geladen (HTTP {code}: {_message(payload)}); "
                                "das bisherige Modell bleibt aktiv.")
@@ -143,30 +154,66 @@ def staged_model(args: argparse.Namespace) -> Path:
     return model
 
 
+def rasa_urls(args: argparse.Namespace) -> list[str]:
+    """The replicas to publish to (see the module docstring)."""
+    if args.rasa_url:
+        return list(args.rasa_url)
+    if os.environ.get("RASA_URLS"):
+        return [u.strip() for u in os.environ["RASA_URLS"].split(",") if u.strip()]
+    state = RUN_DIR / "stack.json"
+    if state.is_file():
+        try:
+            urls = json.loads(state.read_text(encoding="utf-8")).get("rasa_urls")
+        except ValueError:
+            urls = None
+        if isinstance(urls, list) and urls:
+            return [str(u) for u in urls]
+    return [os.environ.get("RASA_URL", DEFAULT_RASA_URL)]
+
+
+def _load_all(apis: list[RasaApi], model: Path, previous: list[str | None]) -> None:
+    """Load ``model`` into every replica; on a refusal give the switched ones their old model back."""
+    for done, api in enumerate(apis):
+        try:
+            api.load(model)
+        except PublishError:
+            for back, old in zip(apis[:done], previous[:done], strict=True):
+                if old:
+                    try:
+                        back.load(Path(old))
+                    except PublishError as exc:
+                        print(f"Warnung: {back.url} behält das neue Modell ({exc})", file=sys.stderr)
+            raise
+
+
 def publish(args: argparse.Namespace) -> str:
-    """Run the steps of the module docstring; returns the new model id."""
-    api = RasaApi(args.rasa_url, args.token, args.timeout)
-    before = api.status().get("model_id")  # fail early if Rasa or the token is wrong
+    """Run the steps of the module docstring on every replica; returns the new model id."""
+    apis = [RasaApi(url, args.secret, args.timeout) for url in rasa_urls(args)]
+    before = [api.status() for api in apis]  # fail early if a replica or the secret is wrong
     model = staged_model(args)
     new_id = model_id_of(model)
     evaluate(model, args.test_file, args.min_intent_f1, args.min_entity_f1)
     started = time.monotonic()
-    api.load(model)
-    now = api.status().get("model_id")
-    if now != new_id:
-        raise PublishError(f"Rasa meldet Modell {now}, erwartet {new_id}; bitte prüfen.")
+    _load_all(apis, model, [b.get("model_file") for b in before])
+    for api in apis:
+        now = api.status().get("model_id")
+        if now != new_id:
+            raise PublishError(f"Rasa {api.url} meldet Modell {now}, erwartet {new_id}; bitte prüfen.")
     target = args.models_dir / model.name
     if model.resolve() != target.resolve():
         args.models_dir.mkdir(parents=True, exist_ok=True)
         shutil.move(str(model), target)
-    print(f"Veröffentlicht: {target.name} (model_id {new_id}, vorher {before}) in {time.monotonic() - started:.1f} s "
-          "geladen, ohne Neustart.")
+    old_ids = ", ".join(sorted({str(b.get("model_id")) for b in before}))
+    print(f"Veröffentlicht: {target.name} (model_id {new_id}, vorher {old_ids}) auf {len(apis)} "
+          f"Rasa-Replik{'en' if len(apis) != 1 else ''} in {time.monotonic() - started:.1f} s geladen, ohne Neustart.")
     return new_id
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    if not args.token:
-        print("Fehler: kein Token für Rasas HTTP-API (--token oder RASA_TOKEN).", file=sys.stderr)
+    args.secret = secret_from(args.jwt_secret, RUN_DIR / "rasa-jwt.secret")
+    if not args.secret:
+        print(f"Fehler: kein Schlüssel für Rasas HTTP-API (${SECRET_ENV}, --jwt-secret oder ein laufendes "
+              "`make run`).", file=sys.stderr)
         return EXIT_RASA
     try:
         publish(args)
@@ -181,8 +228,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, help="dieses Modell veröffentlichen (sonst neu trainieren)")
     p.add_argument("--skip-train", action="store_true", help="nicht trainieren: neuestes Modell im Staging nehmen")
-    p.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
-    p.add_argument("--token", default=os.environ.get("RASA_TOKEN"), help="Token der Rasa-API (Standard: $RASA_TOKEN)")
+    p.add_argument("--rasa-url", action="append", default=None,
+                   help="Rasa-Replik (mehrfach möglich; sonst $RASA_URLS oder die laufende Installation)")
+    p.add_argument("--jwt-secret", default=os.environ.get(SECRET_ENV),
+                   help=f"Schlüssel der Rasa-API (Standard: ${SECRET_ENV} oder build/run/rasa-jwt.secret)")
     p.add_argument("--staging-dir", type=Path, default=PROJECT_ROOT / "build" / "staging")
     p.add_argument("--models-dir", type=Path, default=PROJECT_ROOT / "models")
     p.add_argument("--test-file", default=NLU_TEST_FILE)

@@ -15,7 +15,7 @@ PORTAL_ORIGIN = "https://portal.example.de"
 KEY = "test-key-portal-0001"
 LIMITED_KEY = "test-key-limited-0002"
 OTHER_KEY = "test-key-other-0003"
-RASA_TOKEN = "fake-rasa-token"
+RASA_JWT_SECRET = "fake-rasa-jwt-secret"
 MODEL_ID = "0c6a5e2b4f1d4d2c9b8a7f6e5d4c3b2a"
 MODEL_FILE = "/srv/bot/models/20261121-053536-shabby-borzoi.tar.gz"
 SERVICE_DATA = {
@@ -24,6 +24,25 @@ SERVICE_DATA = {
     "office": None,
     "place": {"ags": "08119020", "name": "Fellbach", "kreis": "Rems-Murr-Kreis"},
 }
+
+
+def valid_jwt(header: str) -> bool:
+    """``Bearer <HS256 JWT signed with RASA_JWT_SECRET>`` with Rasa's admin role, not expired."""
+    import base64
+    import hmac
+    import json
+    import time
+
+    if not header.startswith("Bearer "):
+        return False
+    try:
+        head, payload, signature = header[7:].split(".")
+        expected = hmac.new(RASA_JWT_SECRET.encode(), f"{head}.{payload}".encode(), hashlib.sha256).digest()
+        sig = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:
+        return False
+    return hmac.compare_digest(sig, expected) and claims["user"]["role"] == "admin" and claims["exp"] > time.time()
 
 
 def sha(key: str) -> str:
@@ -104,7 +123,7 @@ class FakeUpstream:
         self.requests.append("GET /status")
         if not self.rasa_up:
             return web.Response(status=500, text="down")
-        if request.query.get("token") != RASA_TOKEN:
+        if "token" in request.query or not valid_jwt(request.headers.get("Authorization", "")):
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
         return web.json_response({"model_id": MODEL_ID, "model_file": MODEL_FILE, "num_active_training_jobs": 0})
 

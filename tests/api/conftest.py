@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from api_helpers import KEY, RASA_TOKEN, FakeUpstream, write_keys, write_tenants
+from api_helpers import KEY, RASA_JWT_SECRET, FakeUpstream, write_keys, write_tenants
 
 from bot.gateway import Settings, create_app
 from bot.gateway.logs import PrivacyAccessLogger
@@ -34,7 +34,7 @@ def settings(tmp_path: Path, upstream_server: TestServer, core) -> Settings:
         register=core.register,
         rasa_timeout=1.0,
         api_keys_path=write_keys(tmp_path / "api_keys.yml"),
-        rasa_token=RASA_TOKEN,
+        rasa_jwt_secret=RASA_JWT_SECRET,
         actions_health_url=base + "/health",
     )
 

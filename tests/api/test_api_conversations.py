@@ -125,7 +125,7 @@ async def test_body_over_gateway_limit(client):
     assert (await error_of(resp, 413))["code"] == "too_large"
 
 
-@pytest.mark.parametrize("mode,status,code", [("down", 502, "upstream_unreachable"),
+@pytest.mark.parametrize("mode,status,code", [("down", 503, "temporarily_unavailable"),
                                               ("error500", 502, "upstream_error"),
                                               ("badjson", 502, "upstream_error"),
                                               ("slow", 504, "upstream_timeout")])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from api_helpers import KEY, RASA_TOKEN, write_keys, write_tenants
+from api_helpers import KEY, RASA_JWT_SECRET, write_keys, write_tenants
 from live_server import LiveServer
 from schemathesis.config import SchemathesisConfig
 
@@ -30,7 +30,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory, core) -> Iterator[LiveSer
         return Settings(rasa_url=upstream, tenants_path=write_tenants(workdir / "tenants.yml"),
                         register=core.register, rasa_timeout=5.0,
                         api_keys_path=write_keys(workdir / "api_keys.yml"),
-                        rasa_token=RASA_TOKEN, actions_health_url=upstream + "/health")
+                        rasa_jwt_secret=RASA_JWT_SECRET, actions_health_url=upstream + "/health")
 
     def configure(app) -> None:
         # Schemathesis sends hundreds of keyless requests from one address within a minute; the

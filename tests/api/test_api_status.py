@@ -57,7 +57,7 @@ async def test_version_without_rasa(client, auth, upstream: FakeUpstream):
 async def test_without_token_only_reachability(client, auth, upstream: FakeUpstream):
     from bot.gateway.api.state import UPSTREAM_KEY
 
-    client.server.app[UPSTREAM_KEY].token = None
+    client.server.app[UPSTREAM_KEY].secret = None
     data = await (await client.get("/api/v1/health", headers=auth)).json()
     assert data["checks"]["rasa"] == {"status": "ok", "model_id": None}
     assert "GET /" in upstream.requests and "GET /status" not in upstream.requests
@@ -66,5 +66,11 @@ async def test_without_token_only_reachability(client, auth, upstream: FakeUpstr
 async def test_token_never_leaks(client, auth, caplog):
     for path in ("/api/v1/health", "/api/v1/version"):
         body = await (await client.get(path, headers=auth)).text()
-        assert "fake-rasa-token" not in body and "/health" not in body and "127.0.0.1" not in body
-    assert "fake-rasa-token" not in caplog.text
+        assert "fake-rasa-jwt-secret" not in body and "/health" not in body and "127.0.0.1" not in body
+    assert "fake-rasa-jwt-secret" not in caplog.text
+
+
+async def test_rasa_token_only_in_the_authorization_header(client, auth, upstream: FakeUpstream):
+    """The fake Rasa refuses ``?token=`` and accepts only a valid JWT: a served model id proves it."""
+    data = await (await client.get("/api/v1/version", headers=auth)).json()
+    assert data["model_id"] == MODEL_ID

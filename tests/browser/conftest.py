@@ -2,7 +2,7 @@
 
 ``stack`` runs the real gateway (``python -m bot.gateway``) against a fake Rasa
 (tests/browser/fake_rasa.py) by default. ``BROWSER_STACK=real`` switches it to the real
-Rasa + action server via :class:`bot.gateway.devstack.Stack` (needs a trained model).
+Rasa + action server via :class:`bot.launcher.Stack` (needs a trained model).
 Every process gets a free port and is stopped at the end of the session.
 """
 
@@ -23,7 +23,7 @@ from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, ensure_bro
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a running gateway whose demo tenant is allowed to use the chat."""
-    from bot.gateway.devstack import Stack
+    from bot.launcher import Stack
 
     ensure_browser_deps()
     workdir = tmp_path_factory.mktemp("stack")

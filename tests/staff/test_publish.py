@@ -45,7 +45,7 @@ def test_model_id_of_rejects_non_models(tmp_path: Path) -> None:
 
 def test_publish_needs_a_reachable_rasa(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["publish", "--model", str(tmp_path / "x.tar.gz"), "--rasa-url", f"http://127.0.0.1:{_free_port()}",
-                 "--token", "t"])
+                 "--jwt-secret", "t"])
     assert code == 1 and "nicht erreichbar" in capsys.readouterr().err
 
 
@@ -73,7 +73,7 @@ def _base_model() -> Path:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from bot.gateway.devstack import Stack
+    from bot.launcher import Stack
 
     work = tmp_path_factory.mktemp("publish")
     base = _base_model()
@@ -82,7 +82,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     stack.start(timeout=300)
     try:
         yield {"work": work, "base": base, "url": f"http://127.0.0.1:{stack.rasa_port}",
-               "token": stack.rasa_token, "api": RasaApi(f"http://127.0.0.1:{stack.rasa_port}", stack.rasa_token)}
+               "secret": stack.rasa_jwt_secret,
+               "api": RasaApi(f"http://127.0.0.1:{stack.rasa_port}", stack.rasa_jwt_secret)}
     finally:
         stack.stop()
         _forget_test_conversations()
@@ -109,13 +110,11 @@ def say(live: dict[str, Any], sender: str, text: str) -> str:
 
 
 def tracker(live: dict[str, Any], sender: str) -> dict[str, Any]:
-    url = f"{live['url']}/conversations/{sender}/tracker?token={live['token']}"
-    with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 - loopback
-        return json.loads(resp.read())
+    return live["api"].tracker(sender)
 
 
 def publish(live: dict[str, Any], *args: str) -> int:
-    return main(["publish", "--rasa-url", live["url"], "--token", live["token"],
+    return main(["publish", "--rasa-url", live["url"], "--jwt-secret", live["secret"],
                  "--staging-dir", str(live["work"] / "staging"), "--models-dir", str(live["work"] / "models"), *args])
 
 

@@ -20,7 +20,6 @@ from aiohttp import web
 
 from bot.gateway.api import conversations, lookup, status
 from bot.gateway.api.keys import KeyRegistry, demo_registry, load_keys
-from bot.gateway.api.ratelimit import RateLimiter
 from bot.gateway.api.spec import CSS_PATH, load_spec, render_docs
 from bot.gateway.api.state import (
     API_PREFIX,
@@ -34,6 +33,7 @@ from bot.gateway.api.state import (
     json_ok,
 )
 from bot.gateway.chat import SETTINGS_KEY
+from bot.gateway.limits import make_rate_limiter
 from bot.gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ async def get_docs_css(request: web.Request) -> web.Response:
 
 def setup_api(app: web.Application, settings: Settings) -> None:
     """Registration hook for :func:`bot.gateway.create_app` (which also lists :func:`api_guard`)."""
-    app[LIMITER_KEY] = RateLimiter()
+    app[LIMITER_KEY] = make_rate_limiter(settings)  # per process, or shared through Redis
     app[UPSTREAM_KEY] = status.Upstream(settings)
     app.on_startup.append(_startup)
     app.cleanup_ctx.append(status.upstream_ctx)

@@ -1,8 +1,11 @@
 """``GET /api/v1/health`` and ``GET /api/v1/version``: Rasa, the action server and the data.
 
-Rasa's HTTP API is reached on loopback with its token (``RASA_TOKEN``); the gateway only ever
-calls ``{rasa_url}/status`` (or ``{rasa_url}/`` without a token) and the action server's
-health URL. Neither URL nor token ever appears in an answer or a log line.
+Rasa's HTTP API is reached on loopback with a short-lived JWT in the ``Authorization`` header
+(signed with ``RASA_JWT_SECRET``; never a token in the URL); the gateway only ever calls
+``{rasa_url}/status`` (or ``{rasa_url}/`` without a secret) and the action servers' health URLs.
+Neither URL nor token ever appears in an answer or a log line. With several replicas, Rasa and
+the actions count as up while at least one replica serves (the relay fails over); the check
+says how many are up.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from aiohttp import web
 import bot
 from bot.gateway.api.state import CORE_KEY, DATA_INFO_KEY, UPSTREAM_KEY, json_ok
 from bot.gateway.settings import Settings
+from bot.rasa_jwt import auth_header
 
 logger = logging.getLogger("bot.gateway.api")
 
@@ -39,15 +43,16 @@ class RasaStatus:
     up: bool
     model_id: str | None = None
     model_file: str | None = None
+    replicas_up: int = 0
+    replicas: int = 1
 
 
 class Upstream:
     """Owns a small client session for the status checks (created on startup)."""
 
     def __init__(self, settings: Settings, timeout: float = 3.0) -> None:
-        self.rasa_url = settings.rasa_url.rstrip("/")
-        self.token = settings.rasa_token
-        self.actions_url = settings.actions_health_url
+        self.replicas = settings.replicas
+        self.secret = settings.rasa_jwt_secret
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -59,21 +64,21 @@ class Upstream:
             await self._session.close()
             self._session = None
 
-    async def _get(self, url: str, params: dict[str, str] | None = None) -> tuple[int, Any]:
+    async def _get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         if self._session is None:
             raise RuntimeError("upstream checks not started")
-        async with self._session.get(url, params=params) as resp:
+        async with self._session.get(url, headers=headers) as resp:
             if resp.content_type == "application/json":
                 return resp.status, await resp.json()
             await resp.read()
             return resp.status, None
 
-    async def rasa(self) -> RasaStatus:
+    async def _rasa_one(self, rasa_url: str) -> RasaStatus:
         try:
-            if not self.token:  # reachability only; the model id needs the token
-                status, _ = await self._get(self.rasa_url + "/")
+            if not self.secret:  # reachability only; the model id needs the token
+                status, _ = await self._get(rasa_url + "/")
                 return RasaStatus(status == 200)
-            status, data = await self._get(self.rasa_url + "/status", {"token": self.token})
+            status, data = await self._get(rasa_url + "/status", auth_header(self.secret))
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             logger.warning("rasa status check failed: %s", type(exc).__name__)
             return RasaStatus(False)
@@ -88,13 +93,25 @@ class Upstream:
             PurePath(str(model_file)).name if model_file else None,
         )
 
-    async def actions(self) -> bool:
+    async def rasa(self) -> RasaStatus:
+        """Up while any replica serves; model id and file of the first serving replica."""
+        results = await asyncio.gather(*(self._rasa_one(url) for url, _ in self.replicas))
+        serving = [r for r in results if r.up]
+        first = serving[0] if serving else RasaStatus(False)
+        return RasaStatus(first.up, first.model_id, first.model_file, len(serving), len(results))
+
+    async def _actions_one(self, url: str) -> bool:
         try:
-            status, _ = await self._get(self.actions_url)
+            status, _ = await self._get(url)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             logger.warning("action server health check failed: %s", type(exc).__name__)
             return False
         return status == 200
+
+    async def actions(self) -> int:
+        """How many action servers answer (0 = none)."""
+        results = await asyncio.gather(*(self._actions_one(url) for _, url in self.replicas))
+        return sum(results)
 
 
 async def upstream_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -108,11 +125,15 @@ async def get_health(request: web.Request) -> web.Response:
     upstream = request.config_dict[UPSTREAM_KEY]
     rasa, actions = await asyncio.gather(upstream.rasa(), upstream.actions())
     data_ok = request.config_dict.get(CORE_KEY) is not None
-    checks = {
+    total = len(upstream.replicas)
+    checks: dict[str, dict[str, Any]] = {
         "rasa": {"status": OK if rasa.up else DOWN, "model_id": rasa.model_id},
         "actions": {"status": OK if actions else DOWN},
         "data": {"status": OK if data_ok else DOWN},
     }
+    if total > 1:  # production profile: how many replicas serve
+        checks["rasa"].update(replicas_up=rasa.replicas_up, replicas=total)
+        checks["actions"].update(replicas_up=actions, replicas=total)
     if rasa.up and actions and data_ok:
         return json_ok({"status": OK, "checks": checks})
     down = ", ".join(name for name, check in checks.items() if check["status"] != OK)

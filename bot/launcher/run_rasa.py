@@ -1,0 +1,42 @@
+"""``python -m bot.launcher.run_rasa run …``: Rasa with telemetry off, JWT auth and private logs.
+
+The launcher and the systemd units start Rasa through this module instead of the ``rasa``
+script so that
+
+* telemetry is off (``RASA_TELEMETRY_ENABLED=false``) whatever the user's Rasa config says;
+* the HTTP API's JWT secret comes from ``$RASA_JWT_SECRET`` and never appears on a command line
+  (``ps``) or in a URL: ``--jwt-secret``/``--jwt-method HS256`` are added here;
+* every log record is made safe by :mod:`bot.launcher.privacy_logging`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bot.launcher.privacy_logging import install, install_structlog
+from bot.rasa_jwt import SECRET_ENV
+
+
+def main(argv: list[str]) -> None:
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    install()
+    import rasa.__main__ as rasa_main
+
+    original = rasa_main.configure_structlog
+
+    def configure(log_level: int | None = None) -> None:
+        original(log_level)
+        install_structlog()
+
+    rasa_main.configure_structlog = configure
+    args = list(argv)
+    secret = os.environ.pop(SECRET_ENV, "")
+    if secret and args[:1] == ["run"]:
+        args += ["--jwt-secret", secret, "--jwt-method", "HS256"]
+    sys.argv = ["rasa", *args]
+    rasa_main.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
