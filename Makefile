@@ -84,6 +84,7 @@ rasa-test-nlu: train
 
 eval-search: setup
 	$(PY) scripts/place_coverage.py
+	$(PY) scripts/zustaendigkeit_coverage.py
 	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.75 --min-top3 0.82
 
 browser-setup: venv
