@@ -138,7 +138,7 @@ class Responsibility:
         answer = data.answers.get(gemeinde.ags) if data else None
         plz = plz if plz in gemeinde.plz else gemeinde.plz_verwaltungssitz or (gemeinde.plz[0] if gemeinde.plz else None)
         url = service.servicebw_url(plz, gemeinde.ags) or rule.fallback_url or None
-        role = getattr(service, "place_role", "")
+        role = service.place_role
         if answer is not None:
             return self._sourced(answer, assignment, rule, url, role)
         if data is not None and gemeinde.kreis_typ in data.unknown_in:
