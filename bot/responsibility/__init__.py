@@ -161,9 +161,10 @@ class Responsibility:
     @staticmethod
     def _sourced(answer: Answer, assignment: Assignment, rule: Rule, url: str | None, role: str) -> Office:
         dept = assignment.department if answer.department is None else answer.department
-        notes = [answer.note]
+        notes = []
         if answer.address:
             notes.append(f"Anschrift: {answer.address}" + (f", Telefon {answer.phone}" if answer.phone else "") + ".")
+        notes.append(answer.note)
         if answer.candidates:
             notes.append("Welches davon zuständig ist, richtet sich nach Ihrer Adresse"
                          + (f"; die Finanzamtsuche nennt es Ihnen: {rule.fallback_url}" if rule.fallback_url else "") + ".")

@@ -11,6 +11,7 @@ unless the file says the default itself is sourced (``default: {sourced: true, s
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from ruamel.yaml.error import YAMLError
 from bot.places.register import Gemeinde, Register
 
 LEVEL_RANK = {"kreis": 1, "verband": 2, "gemeinde": 3}
+#: BZSt numbering in Finanzamt names ("Finanzamt Offenburg -14-", "... -01- (vormals ASt Achern)"); the
+#: note column of finanzaemter.csv says these are the Finanzamt Offenburg.
+_BZST_SUFFIX = re.compile(r"\s+-\d+-(\s+\(vormals [^)]*\))?")
 SELF_ARTS = {"Stadtkreis", "Große Kreisstadt", "Gemeinde"}
 SPLIT = " | "
 
@@ -235,13 +239,16 @@ class _Parser:
 
     @staticmethod
     def _finanzamt(row: dict, imp: dict, g: Gemeinde, file: str, line: int, stand: str) -> Answer:
-        names = tuple(n.strip() for n in row["finanzamt_name"].split(SPLIT))
+        names = tuple(_BZST_SUFFIX.sub("", n.strip()) for n in row["finanzamt_name"].split(SPLIT))
         addresses = [a.strip() for a in row["finanzamt_anschrift"].split(SPLIT)]
         phones = [p.strip() for p in row["finanzamt_telefon"].split(SPLIT)]
         source = f"{imp['file']} ({imp['source']})"
         if len(names) == 1:
+            note = ""
+            if "Hausanschrift der Außenstelle" in row.get("note", ""):
+                note = "Diese Anschrift ist laut Bundeszentralamt für Steuern die des Hauptsitzes."
             return Answer(authority=names[0], kind="Finanzamt", source=source, stand=stand, department="",
-                          address=addresses[0], phone=phones[0], scope="datei", file=file, line=line)
+                          note=note, address=addresses[0], phone=phones[0], scope="datei", file=file, line=line)
         short = [n.removeprefix("Finanzamt ") for n in names]
         joined = "Finanzamt " + ", ".join(short[:-1]) + " oder " + short[-1]
         return Answer(authority=joined, kind="Finanzamt", source=source, stand=stand, department="",
