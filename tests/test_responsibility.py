@@ -126,3 +126,11 @@ def test_long_tail_gets_a_zustaendigkeit_where_a_rule_applies(core):
     office = core.office(jaeger, core.place("Aidlingen"))
     assert office.authority == "Landratsamt Böblingen"
     assert office.url.startswith("https://www.service-bw.de/zufi/leistungen/639?")
+
+
+def test_a_broken_hint_placeholder_is_reported_not_crashing(core, tmp_path):
+    folder = tmp_path / "data" / "zustaendigkeit"
+    folder.mkdir(parents=True)
+    (folder / "standesamt.yml").write_text('rule: standesamt\ndefault: {hint: "bitte {ort} fragen"}\n', encoding="utf-8")
+    _, problems = Zustaendigkeit.load(folder, core.register, None, {"standesamt"}, root=tmp_path)
+    assert any("Platzhalter" in p.text for p in problems)

@@ -162,6 +162,12 @@ class _Parser:
         data = TypeData(rule=rule, label=str(doc.get("label") or rule), file=file,
                         default_sourced=bool(default.get("sourced")), default_source=str(default.get("source") or ""),
                         hint=str(default.get("hint") or ""), unknown_in=frozenset(default.get("unknown_in") or []))
+        try:
+            data.hint.format(gemeinde="X", authority="Gemeinde X")
+        except (KeyError, IndexError, ValueError):
+            self.problem(file, _line(default, "hint") or _line(doc, "default"),
+                         "hint darf nur {gemeinde} und {authority} als Platzhalter enthalten")
+            data.hint = ""
         if data.default_sourced and not data.default_source:
             self.problem(file, _line(doc, "default"), "default mit 'sourced: true' braucht eine 'source'")
         fixed_kind = str(doc.get("kind") or "")
