@@ -12,7 +12,7 @@ unconfirmed and says who confirms it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -137,10 +137,11 @@ class Responsibility:
         data = self.zustaendigkeit.get(rule.id)
         answer = data.answers.get(gemeinde.ags) if data else None
         plz = plz if plz in gemeinde.plz else gemeinde.plz_verwaltungssitz or (gemeinde.plz[0] if gemeinde.plz else None)
-        url = service.servicebw_url(plz, gemeinde.ags) or rule.fallback_url or None
+        url = service.servicebw_url(plz, gemeinde.ags)
         role = service.place_role
         if answer is not None:
-            return self._sourced(answer, assignment, rule, url, role)
+            office = self._sourced(answer, assignment, rule, url, role)
+            return _with_fallback_link(office, rule)
         if data is not None and gemeinde.kreis_typ in data.unknown_in:
             return None
         authority, kind = self._authority(rule, gemeinde)
@@ -153,10 +154,10 @@ class Responsibility:
             hint = data.hint.format(gemeinde=gemeinde.short_name, authority=gemeinde.authority_name)
             note = f"{hint} {note}".strip()
         source = (data.default_source if data and data.default_sourced else "") or rule.legal_basis
-        return Office(
+        return _with_fallback_link(Office(
             name=name, authority=authority, department=dept, kind=kind, url=url, rule=rule.id,
             legal_basis=rule.legal_basis, note=note, confirmed=confirmed, source=source, place_role=role,
-        )
+        ), rule)
 
     @staticmethod
     def _sourced(answer: Answer, assignment: Assignment, rule: Rule, url: str | None, role: str) -> Office:
@@ -195,6 +196,13 @@ class Responsibility:
         if rule.authority_template:
             return rule.authority_template.format(kreis=g.kreis_display), rule.kind
         return f"Landratsamt {g.kreis}", rule.kind
+
+
+def _with_fallback_link(office: Office, rule: Rule) -> Office:
+    """Without a service-bw page, the rule's own link goes into the note (the answer labels ``url`` as service-bw)."""
+    if office.url or not rule.fallback_url or rule.fallback_url in office.note:
+        return office
+    return replace(office, note=f"{office.note} Mehr dazu: {rule.fallback_url}".strip())
 
 
 def _join(authority: str, department: str) -> str:
