@@ -116,6 +116,7 @@ conversation-suite: train
 
 eval-search: setup
 	$(PY) scripts/place_coverage.py
+	$(PY) scripts/zustaendigkeit_coverage.py
 	$(PY) scripts/eval_search.py tests/eval/service_queries.yml --min-top1 0.80 --min-top3 0.90 --min-no-match 0.90
 
 browser-setup: venv

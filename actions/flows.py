@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import place_roles, render
 from actions.context import known_place, message_text
 from bot.catalogue import Service
 from bot.core import Core
@@ -54,6 +54,8 @@ def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g
     else:
         response = "utter_office" if office.url else "utter_office_no_link"
         dispatcher.utter_message(response=response, **render.office_vars(service, office, g))
+    if (role := place_roles.sentence(service, g)) is not None:
+        dispatcher.utter_message(text=role)
     dispatcher.utter_message(response="utter_source", buttons=render.follow_up_buttons(service),
                              **render.source_vars(service))
     dispatcher.utter_message(json_message=render.structured(service, office, g))

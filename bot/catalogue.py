@@ -21,6 +21,8 @@ from bot.facts import FactsError, Fee, ProcessingTime, parse_fee, parse_processi
 SERVICEBW_FILE = "services/servicebw_ids.csv"
 SERVICEBW_URL = "https://www.service-bw.de/zufi/leistungen/{id}"
 ONLINE_VALUES = ("ja", "teilweise", "nein")
+#: Leistungen whose office follows another place than the residence (texts: actions/place_roles.py).
+PLACE_ROLES = ("sterbeort", "geburtsort", "eheschliessung", "trauort", "fundort", "grundstueck")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SBW_RE = re.compile(r"^[0-9]{1,9}$")
 
@@ -57,6 +59,7 @@ class Service:
     stand: str = ""
     fee: Fee | None = None
     processing_time: ProcessingTime | None = None
+    place_role: str = ""
     file: str = field(default="", compare=False)
 
     def servicebw_url(self, plz: str | None = None, ags: str | None = None) -> str | None:
@@ -94,6 +97,7 @@ class Service:
             "stand": self.stand,
             "fee": self.fee.to_dict() if self.fee else None,
             "processing_time": self.processing_time.to_dict() if self.processing_time else None,
+            "place_role": self.place_role,
         }
 
 
@@ -160,6 +164,9 @@ def parse_service(entry: object, file: Path, defaults: dict, servicebw: dict[str
         known = servicebw.get(sbw)
         if servicebw and (known is None or known.kind != "leistung"):
             raise CatalogueError(f"{where}: servicebw_id {sbw} steht nicht als Leistung in {SERVICEBW_FILE}")
+    place_role = _str(entry, "place_role", where, required=False)
+    if place_role and place_role not in PLACE_ROLES:
+        raise CatalogueError(f"{where}: place_role muss eines von {', '.join(PLACE_ROLES)} sein, nicht '{place_role}'")
     resp = entry.get("responsibility")
     if not isinstance(resp, dict) or not resp.get("rule"):
         raise CatalogueError(f"{where}: responsibility mit 'rule' fehlt")
@@ -187,6 +194,7 @@ def parse_service(entry: object, file: Path, defaults: dict, servicebw: dict[str
         stand=_str(entry, "stand", where, required=False) or str(defaults.get("stand") or ""),
         fee=fee,
         processing_time=processing_time,
+        place_role=place_role,
         file=str(file),
     )
 

@@ -51,7 +51,10 @@ class Lookup:
             "services": [h.to_dict() for h in self.hits],
             "place": place,
             "office": (
-                {"name": self.office.name, "kind": self.office.kind, "url": self.office.url}
+                {"name": self.office.name, "kind": self.office.kind, "url": self.office.url,
+                 "authority": self.office.authority, "confirmed": self.office.confirmed,
+                 "source": self.office.source, "stand": self.office.stand, "note": self.office.note,
+                 "place_role": self.office.place_role}
                 if self.office else None
             ),
         }
@@ -74,6 +77,7 @@ class Core:
         ddir, cdir = data_dir(data), catalogue_dir(catalogue)
         register, resolver = load_places(ddir, cdir.parent / "places")
         responsibility = Responsibility.load(cdir / "responsibility.yml")
+        responsibility.attach_sourced_data(cdir.parent / "zustaendigkeit", register, ddir)
         cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
         search = ServiceSearch.load(cat, cdir.parent / "search", ddir)
         return cls(register, resolver, cat, responsibility, search=search)

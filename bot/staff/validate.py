@@ -25,6 +25,7 @@ from bot.staff.checks_nlu import (
     check_service_examples,
     check_synonyms,
 )
+from bot.staff.checks_zustaendigkeit import check_zustaendigkeit
 from bot.staff.yaml_lines import ERROR, WARNING, Example, Finding, read_nlu
 
 RASA_LABEL = "rasa data validate"
@@ -75,6 +76,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_responses(root)
     longtail_names = [(f"sbw-{k}", v.name) for k, v in servicebw.items() if v.kind == "leistung"]
     findings += check_heldout(root, examples, catalogue.entries, longtail_names)
+    findings += check_zustaendigkeit(root, data, rule_ids)
     return findings
 
 

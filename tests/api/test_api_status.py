@@ -44,7 +44,7 @@ async def test_version(client, auth):
     assert await resp.json() == {
         "version": bot.__version__, "api_version": "v1", "model_id": MODEL_ID,
         "model_file": "20261121-053536-shabby-borzoi.tar.gz",  # the file name only, no server paths
-        "data_stand": {"services": "2026-11-21", "responsibility": "2026-11-21"},
+        "data_stand": {"services": "2026-12-01", "responsibility": "2026-12-01"},
     }
 
 
