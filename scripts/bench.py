@@ -34,10 +34,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_load import RssSampler, gateway_sender, rasa_rest_sender, run_load  # noqa: E402
 
-from bot.gateway.devstack import LOOPBACK, Stack  # noqa: E402
-from bot.staff.trackers import read_endpoints  # noqa: E402
-
-QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "LOG_LEVEL": "WARNING"}
+from bot.launcher.stack import LOOPBACK, QUIET_ENV, Stack  # noqa: E402
 
 
 def free_port() -> int:
@@ -109,19 +106,6 @@ class StockRasa:
         self.log.close()
 
 
-class ProductionStack(Stack):
-    """The stack with config/production/endpoints.yml (PostgreSQL tracker store, Redis lock store)."""
-
-    def _endpoints_file(self) -> Path:
-        data = read_endpoints(ROOT / "config" / "production" / "endpoints.yml")
-        data["action_endpoint"] = {"url": f"http://{LOOPBACK}:{self.actions_port}/webhook"}
-        handle, path = tempfile.mkstemp(prefix="endpoints-prod-", suffix=".yml")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            yaml.safe_dump(data, out)
-        self._tmp_paths.append(Path(path))
-        return Path(path)
-
-
 def tenants_file(port: int, directory: Path) -> Path:
     data = yaml.safe_load((ROOT / "config" / "tenants.yml").read_text(encoding="utf-8"))
     for tenant in data["tenants"]:
@@ -135,17 +119,17 @@ def tenants_file(port: int, directory: Path) -> Path:
 class OurStack:
     def __init__(self, log_dir: Path, production: bool) -> None:
         port = free_port()
-        cls = ProductionStack if production else Stack
-        self.stack = cls(gateway_port=port, rasa_port=free_port(), actions_port=free_port(),
-                         tenants=tenants_file(port, log_dir), log_dir=log_dir / ("prod" if production else "emb"))
+        # One Rasa and one gateway process in both profiles: the comparison is about the stores.
+        self.stack = Stack(gateway_port=port, rasa_port=free_port(), actions_port=free_port(),
+                           tenants=tenants_file(port, log_dir), log_dir=log_dir / ("prod" if production else "emb"),
+                           profile="production" if production else "dev")
 
     def start(self) -> str:
-        for key, value in QUIET_ENV.items():
-            os.environ.setdefault(key, value)
         return self.stack.start()
 
     def pids(self) -> dict[str, int]:
-        return {name: proc.pid for name, proc in self.stack.procs}
+        sup = self.stack.supervisor
+        return {c.name: c.proc.pid for c in sup.children.values() if c.proc} if sup else {}
 
     def stop(self) -> None:
         self.stack.stop()

@@ -1,7 +1,7 @@
 """Type the conversation suite (tests/conversations/*.yml) into the real stack and check every reply.
 
 Starts action server, Rasa (REST channel, the trained model from ``models/``) and gateway on free
-loopback ports (``bot.gateway.devstack.Stack``), sends each turn as typed text with the
+loopback ports (``bot.launcher.stack.Stack``), sends each turn as typed text with the
 conversation's Gemeinde as tenant (``metadata.tenant_ags``, exactly what the gateway forwards),
 reads the Leistung and the office from the reply (structured data, bold name, service-bw link;
 see ``bot/staff/conversations.py``) and prints turn accuracy, whole-conversation accuracy,
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         conversations = [c for c in conversations if args.only in c.id]
     from bot.core import get_core  # noqa: PLC0415 - loads data files
-    from bot.gateway.devstack import Stack, StackError  # noqa: PLC0415
+    from bot.launcher.stack import Stack, StackError  # noqa: PLC0415
     from bot.parse import ModelError, latest_model  # noqa: PLC0415
 
     core = get_core()
