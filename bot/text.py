@@ -158,10 +158,10 @@ def is_common_word(folded: str) -> bool:
 @functools.lru_cache(maxsize=50000)
 def zipf_de(folded: str) -> float:
     """wordfreq's German Zipf frequency of a folded word (trying umlauts / ß restored)."""
-    from wordfreq import zipf_frequency  # lazy: loading the list takes seconds
+    from bot.wordfreq_de import zipf  # lazy: loading the list takes seconds
 
     variant = folded
     for plain, umlaut in _UMLAUTS:
         variant = variant.replace(plain, umlaut)
     forms = {folded, variant, variant.replace("ss", "ß")}
-    return max(zipf_frequency(f, "de") for f in forms)
+    return max(zipf(f) for f in forms)

@@ -95,7 +95,7 @@ def test_conflicting_entries_are_reported(core, tmp_path):
         '  - {gemeinden: ["08336034"], authority: self, source: "x", stand: "2026"}\n'
         '  - {gemeinden: ["08336034"], authority: {gemeinde: "08336081"}, source: "y", stand: "2026"}\n'
         '  - {gemeinden: ["08999999"], authority: self, source: "", stand: "2026"}\n', encoding="utf-8")
-    _, problems = Zustaendigkeit.load(folder, core.register, None, {"standesamt"}, root=tmp_path)
+    _, problems = Zustaendigkeit.load(folder, core.register, None, {"standesamt"}, root=tmp_path, with_lines=True)
     texts = " | ".join(p.text for p in problems)
     assert "zwei Antworten" in texts and "08999999" in texts and "source" in texts
 
@@ -133,5 +133,5 @@ def test_a_broken_hint_placeholder_is_reported_not_crashing(core, tmp_path):
     folder = tmp_path / "data" / "zustaendigkeit"
     folder.mkdir(parents=True)
     (folder / "standesamt.yml").write_text('rule: standesamt\ndefault: {hint: "bitte {ort} fragen"}\n', encoding="utf-8")
-    _, problems = Zustaendigkeit.load(folder, core.register, None, {"standesamt"}, root=tmp_path)
+    _, problems = Zustaendigkeit.load(folder, core.register, None, {"standesamt"}, root=tmp_path, with_lines=True)
     assert any("Platzhalter" in p.text for p in problems)

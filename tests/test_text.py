@@ -17,3 +17,13 @@ def test_fuzzy_index_finds_words_within_the_allowed_distance():
     index = FuzzyIndex(["stuttgart", "fellbach", "ulm"])
     assert index.lookup("stutgart") == {"stuttgart": 1}
     assert index.lookup("ulmm") == {}  # short words must match exactly
+
+
+def test_german_word_frequencies_match_the_wordfreq_package():
+    """Our reader of wordfreq's packaged list gives the package's own figures (incl. unknown words)."""
+    from wordfreq import zipf_frequency
+
+    from bot.wordfreq_de import zipf
+
+    for word in ("falsch", "malsch", "Fellbach", "stuttgart", "stutgart", "straße", "hund", "xqzvw"):
+        assert zipf(word) == zipf_frequency(word, "de"), word

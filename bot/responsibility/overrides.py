@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+import yaml
 
 from bot.places.register import Gemeinde, Register
 
@@ -272,14 +271,25 @@ class Zustaendigkeit:
 
     @classmethod
     def load(cls, folder: Path, register: Register, data_dir: Path | None, rules: set[str] | None = None,
-             root: Path | None = None) -> tuple[Zustaendigkeit, list[Problem]]:
-        """Read every ``*.yml`` in ``folder``; data problems come back as a list (file, line, text)."""
+             root: Path | None = None, with_lines: bool = False) -> tuple[Zustaendigkeit, list[Problem]]:
+        """Read every ``*.yml`` in ``folder``; data problems come back as a list (file, line, text).
+
+        ``with_lines`` (``bot validate``): read with ruamel.yaml's round-trip loader so every problem
+        names its line. At run time the plain loader is used: the gateway's environment has no ruamel,
+        and the round trip is slower.
+        """
         parser = _Parser(register, data_dir, root or folder.parent.parent)
         types: dict[str, TypeData] = {}
+        read, errors = yaml.safe_load, (OSError, yaml.YAMLError)
+        if with_lines:
+            from ruamel.yaml import YAML  # noqa: PLC0415 - staff tooling only (Rasa environment)
+            from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
+            read, errors = YAML(typ="rt").load, (OSError, YAMLError)
         for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
             try:
-                doc = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-            except (OSError, YAMLError) as exc:
+                doc = read(path.read_text(encoding="utf-8"))
+            except errors as exc:
                 parser.problem(path.name, 0, f"nicht lesbar ({str(exc).splitlines()[0]})")
                 continue
             data = parser.parse(path, doc, rules)

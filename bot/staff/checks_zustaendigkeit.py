@@ -27,7 +27,7 @@ def check_zustaendigkeit(root: Path, data: Path | None, rule_ids: set[str] | Non
         register = Register.load(data)
     except (DataDirError, OSError, KeyError) as exc:
         return [Finding(WARNING, FOLDER, 0, f"Gemeindeverzeichnis nicht lesbar ({exc}); nicht geprüft")]
-    _, problems = Zustaendigkeit.load(folder, register, data, rule_ids or None, root=root)
+    _, problems = Zustaendigkeit.load(folder, register, data, rule_ids or None, root=root, with_lines=True)
     findings = []
     for p in problems:
         file = p.file if "/" in p.file else f"{FOLDER}/{p.file}"
