@@ -41,7 +41,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--actions-health-url", action="append", default=None,
                         help="action server health URL (for /api/v1/health); one per --rasa-url")
     parser.add_argument("--redis-url", default=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
-                        help="Redis for rate limits shared by several gateway processes")
+                        help="Redis shared by several gateway processes (rate limits, offered buttons)")
     parser.add_argument("--reuse-port", action="store_true",
                         help="SO_REUSEPORT: several gateway processes share one port")
     parser.add_argument("--log-level", default="INFO")

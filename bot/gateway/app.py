@@ -16,7 +16,8 @@ from bot.gateway.chat import (
     post_message,
 )
 from bot.gateway.errors import error_middleware
-from bot.gateway.input_policy import MEMORY_KEY, SERVER_HANDLER_ARGS, InMemoryConversationMemory
+from bot.gateway.input_policy import SERVER_HANDLER_ARGS
+from bot.gateway.memory import MEMORY_KEY, close_memory, make_memory
 from bot.gateway.quality import add_quality_routes
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
 from bot.gateway.settings import RegisterLike, Settings
@@ -68,11 +69,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.on_response_prepare.append(security_headers)
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = RasaRelay(settings)
-    app[MEMORY_KEY] = InMemoryConversationMemory()
+    app[MEMORY_KEY] = make_memory(settings.redis_url)  # shared through Redis when configured
     app[TURNS_KEY] = turns_for(settings.rasa_timeout)
     app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = ClientLimits(), RateLimiter()
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
+    app.on_cleanup.append(close_memory)
     app.router.add_post("/chat/messages", post_message)
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)

@@ -18,7 +18,6 @@ from aiohttp import web
 from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
 from bot.gateway.input_policy import (
-    MEMORY_KEY,
     offered_payload,
     read_json_object,
     typed_text,
@@ -26,6 +25,7 @@ from bot.gateway.input_policy import (
     valid_id,
     valid_uuid,
 )
+from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
 from bot.gateway.tenants import Tenant, TenantRegistry
@@ -115,12 +115,12 @@ async def post_message(request: web.Request) -> web.Response:
     typed = None if has_payload else clean_message(body["message"], settings.max_message_chars)
     async with request.app[TURNS_KEY].turn(sender):  # one message per conversation at a time
         if typed is None:  # checked in turn: the offered buttons are those of the previous answer
-            text = offered_payload(body["payload"], memory.offered(sender), settings.max_payload_chars)
+            text = offered_payload(body["payload"], await memory.offered(sender), settings.max_payload_chars)
             kind = "payload"
         else:
             text, kind = typed, "message"
         messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
-        memory.remember(sender, messages)
+        await memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
@@ -141,7 +141,7 @@ async def post_feedback(request: web.Request) -> web.Response:
     if not isinstance(value, str) or value not in FEEDBACK_INTENTS:
         raise ApiError(400, "invalid_feedback", "Die Bewertung muss 'up' oder 'down' sein.")
     memory = request.app[MEMORY_KEY]
-    if not memory.knows_message(sender, message_id):
+    if not await memory.knows_message(sender, message_id):
         raise ApiError(404, "unknown_message",
                        "Diese Antwort ist nicht (mehr) bekannt. Ihre Bewertung wurde nicht gespeichert.")
     meta = metadata_for(tenant, ags, feedback_for=message_id)

@@ -9,7 +9,7 @@ Everything a client sends passes through here before it reaches Rasa:
 * **Text** is NFC-normalised; control characters, lone surrogates, BOMs and bidi overrides
   are removed; the length is bounded before any other work.
 * **Payloads** (``/intent{...}``) pass only if the assistant offered exactly that button in
-  its last answer of this conversation; anything else typed with a leading "/" (also
+  its last answer of this conversation (remembered by :mod:`bot.gateway.memory`); anything else typed with a leading "/" (also
   ``"/ /restart"``) loses all leading slashes and whitespace and is plain text.
 * **Feedback** is accepted only for message ids the gateway delivered in this conversation.
 * **Ids and AGS** are matched in full (``fullmatch``; ``$`` would accept a trailing newline),
@@ -21,9 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
@@ -183,53 +181,3 @@ def valid_ags(value: Any) -> bool:
 
 def valid_uuid(value: Any) -> bool:
     return isinstance(value, str) and UUID_RE.fullmatch(value.lower()) is not None
-
-
-# --- what the assistant offered per conversation ---------------------------------------------
-
-class ConversationMemory(Protocol):
-    """What the gateway delivered per conversation (in-process now; a Redis backend may follow)."""
-
-    def offered(self, sender: str) -> frozenset[str]: ...
-
-    def knows_message(self, sender: str, message_id: str) -> bool: ...
-
-    def remember(self, sender: str, messages: list[dict[str, Any]]) -> None: ...
-
-
-@dataclass
-class _Seen:
-    payloads: frozenset[str] = frozenset()
-    message_ids: deque[str] = field(default_factory=deque)
-
-
-class InMemoryConversationMemory:
-    """Button payloads of the last answer and the last message ids, per conversation (LRU-bounded)."""
-
-    def __init__(self, max_conversations: int = 10_000, ids_per_conversation: int = 30) -> None:
-        self._max = max_conversations
-        self._ids = ids_per_conversation
-        self._data: OrderedDict[str, _Seen] = OrderedDict()
-
-    def offered(self, sender: str) -> frozenset[str]:
-        seen = self._data.get(sender)
-        return seen.payloads if seen else frozenset()
-
-    def knows_message(self, sender: str, message_id: str) -> bool:
-        seen = self._data.get(sender)
-        return seen is not None and message_id in seen.message_ids
-
-    def remember(self, sender: str, messages: list[dict[str, Any]]) -> None:
-        seen = self._data.get(sender) or _Seen(message_ids=deque(maxlen=self._ids))
-        seen.payloads = frozenset(b["payload"] for m in messages for b in m.get("buttons") or ())
-        seen.message_ids.extend(m["id"] for m in messages if m.get("id"))
-        self._data[sender] = seen
-        self._data.move_to_end(sender)
-        while len(self._data) > self._max:
-            self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
-MEMORY_KEY: web.AppKey[ConversationMemory] = web.AppKey("conversation_memory")

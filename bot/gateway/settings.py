@@ -60,7 +60,8 @@ class Settings:
     #: URLs, pairwise. Empty = the single ``rasa_url`` / ``actions_health_url``.
     rasa_urls: tuple[str, ...] = ()
     actions_health_urls: tuple[str, ...] = ()
-    #: Redis for rate limits shared by several gateway processes (``None`` = in this process).
+    #: Redis shared by several gateway processes: rate limits (``bot/gateway/limits.py``) and what
+    #: each conversation was offered (``bot/gateway/memory.py``). ``None`` = in this process.
     redis_url: str | None = None
 
     @property

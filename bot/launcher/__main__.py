@@ -33,7 +33,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tenants", type=Path, default=PROJECT_ROOT / "config" / "tenants.yml")
     parser.add_argument("--model", type=Path, default=None, help="model file or directory (default: models/)")
     parser.add_argument("--redis-url", default=os.environ.get("RATE_LIMIT_REDIS_URL"),
-                        help="shared rate limits (production default: redis://REDIS_HOST:REDIS_PORT/2)")
+                        help="shared rate limits and conversation memory "
+                             "(production default: redis://REDIS_HOST:REDIS_PORT/2)")
     return parser.parse_args(argv)
 
 

@@ -8,7 +8,8 @@ Profiles:
   action server, sharing the PostgreSQL tracker store and the Redis lock store
   (``config/production/endpoints.yml``); ``gateway_workers`` gateway processes on one port
   (``SO_REUSEPORT``) that route each conversation to one replica by consistent hashing, fail over
-  when it dies, and share their rate limits through Redis.
+  when it dies, and share their rate limits and conversation memory (offered buttons, delivered
+  message ids) through Redis.
 
 Rasa and the action servers bind to 127.0.0.1 only; their HTTP API needs a JWT signed with a
 per-start secret (``RASA_JWT_SECRET``, written 0600 to ``build/run/rasa-jwt.secret`` for

@@ -19,7 +19,8 @@ from bot.gateway.api.params import MAX_QUERY_CHARS, json_body
 from bot.gateway.api.state import core_of, json_ok, portal_of
 from bot.gateway.chat import SETTINGS_KEY
 from bot.gateway.errors import ApiError
-from bot.gateway.input_policy import MEMORY_KEY, clean_text, text_or_offered, valid_id
+from bot.gateway.input_policy import clean_text, text_or_offered, valid_id
+from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.tenants import register_title
 from bot.gateway.turns import TURNS_KEY
@@ -64,10 +65,10 @@ async def post_message(request: web.Request) -> web.Response:
     if body.get("place") is not None:
         metadata.update(await asyncio.to_thread(place_metadata, core_of(request), body["place"]))
     async with request.config_dict[TURNS_KEY].turn(sender):  # one message per conversation at a time
-        text = text_or_offered(body.get("message"), memory.offered(sender), settings.max_message_chars,
+        text = text_or_offered(body.get("message"), await memory.offered(sender), settings.max_message_chars,
                                settings.max_payload_chars)
         messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata)
-        memory.remember(sender, messages)
+        await memory.remember(sender, messages)
     return json_ok({"conversation_id": cid, "messages": [api_message(m) for m in messages]})
 
 
