@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from bot.console import setup_console
 from bot.gateway.api import api_guard, setup_api
 from bot.gateway.chat import (
     SETTINGS_KEY,
@@ -65,4 +66,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)
     setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
+    setup_console(app)  # /staff/ (bot/console/, own middlewares)
     return app
