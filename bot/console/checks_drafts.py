@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,9 @@ def _line(lines: list[str], group: str) -> int:
 
 
 def check_review_drafts(root: Path, service_ids: set[str], path: Path | None = None) -> list[Finding]:
-    path = path or root / DRAFT
+    if path is None:  # the file the console writes: $BOT_STAFF_DRAFTS (same as the console) or the default
+        env = os.environ.get("BOT_STAFF_DRAFTS")
+        path = (Path(env) if Path(env).is_absolute() else root / env) if env else root / DRAFT
     if not path.is_file():
         return []
     file = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
