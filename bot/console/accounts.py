@@ -52,8 +52,14 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-#: Verified against when the user does not exist, so that timing does not reveal account names.
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so that timing does not reveal account names."""
+    if not _dummy:
+        _dummy.append(hash_password(secrets.token_hex(8)))
+    return _dummy[0]
 
 
 def check_password_policy(password: str) -> None:
@@ -166,7 +172,7 @@ class AccountStore:
         now = time.time() if now is None else now
         account = self.get(name)
         if account is None:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash())
             return None, "invalid"
         if account.locked_until > now:
             return None, "locked"

@@ -47,7 +47,7 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = redirect
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes browsers send Origin: null
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers.setdefault("Cache-Control", "no-store")
     if isinstance(response, web.HTTPException):
