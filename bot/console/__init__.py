@@ -32,6 +32,7 @@ ROUTES = [
     ("GET", "/", "views_dashboard.get_dashboard"), ("GET", "/api/stats", "views_dashboard.get_stats_api"),
     ("GET", "/export/statistik.csv", "views_dashboard.get_stats_csv"),
     ("GET", "/export/opendata.csv", "views_dashboard.get_opendata_csv"),
+    ("GET", "/publish", "views_publish.get_publish"), ("POST", "/publish", "views_publish.post_publish"),
     ("GET", "/review", "views_review.get_review"), ("POST", "/review/assign", "views_review.post_assign"),
 ]
 
@@ -72,6 +73,9 @@ def setup_console(app: web.Application, config: ConsoleConfig | None = None) -> 
     app[SESSIONS_KEY] = SessionStore(config.session_idle, config.session_max)
     app[RATE_KEY] = LoginRateLimit(config.login_rate, config.login_window)
     app[STATS_KEY] = Refresher(Stats(config.store_url, config.stats_db, fallback_threshold(), config.stats_ttl))
+    from bot.console.views_publish import PUBLISH_KEY  # noqa: PLC0415
+
+    app[PUBLISH_KEY] = {}
     middlewares = [security.headers, security.errors, security.auth, security.csrf]
     app.router.add_get("/staff", _to_console)
     for method, path, name in ROUTES:

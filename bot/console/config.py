@@ -56,6 +56,9 @@ class ConsoleConfig:
     #: How long dashboard figures are reused before the store is read again (seconds).
     stats_ttl: float = 30.0
 
+    #: The publish command (tests put a stand-in here); default: ``python -m bot.cli publish``.
+    publish_cmd: list[str] | None = None
+
     @property
     def stats_db(self) -> Path:
         return self.state_dir / "stats.db"

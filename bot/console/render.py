@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 NAV = [("/staff/", "Übersicht"), ("/staff/review", "Prüfliste"), ("/staff/audit", "Protokoll")]
+PUBLISHER_NAV = [("/staff/publish", "Veröffentlichen")]
 
 
 def e(value: Any) -> str:
@@ -24,7 +25,7 @@ def page(title: str, body: str, *, user: Any = None, csrf: str = "", current: st
     if user is not None:
         current_attr = ' aria-current="page"'
         links = "".join(f'<li><a href="{href}"{current_attr if href == current else ""}>{label}</a></li>'
-                        for href, label in NAV)
+                        for href, label in NAV + (PUBLISHER_NAV if user.may_publish else []))
         who = f"{e(user.name)} ({e(user.role_label)}{', ' + e(user.tenant) if user.tenant else ''})"
         nav = (f'<nav aria-label="Hauptnavigation"><ul>{links}</ul></nav>'
                f'<form method="post" action="/staff/logout" class="logout"><span>{who}</span>'
@@ -67,7 +68,9 @@ def table(caption: str, headers: list[str], rows: list[list[Any]], numeric: set[
         for i, c in enumerate(row)) + "</tr>" for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}">Keine Daten im gewählten Zeitraum.</td></tr>'
-    return (f'<div class="table-wrap"><table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+    # focusable region: the table may scroll sideways on small screens (keyboard users can scroll it too)
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="Tabelle: {e(caption)}">'
+            f'<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 

@@ -5,9 +5,11 @@ touched conversation is re-derived completely (so thumbs-down attribution and fa
 :mod:`bot.staff.flagged` exactly) into ``facts`` rows of a local SQLite cache
 (``build/console/stats.db``): one row per typed message (kind ``msg``, key = understood |
 fallback | low_confidence), per thumbs up/down, handoff request, Leistung named (kind ``service``),
-and once per conversation for outside-BW / unknown places. Sender ids are stored only as a
-truncated SHA-256 hash; facts older than the retention period are dropped. Dashboard queries
-are indexed GROUP BYs on that table, cached in memory for a short TTL.
+once per conversation for outside-BW / unknown places, and ``start`` on the day of its first
+typed message (a conversation is counted on the day it began). The per-day sums of the touched
+(tenant, day) pairs are rebuilt into ``daily``; the dashboard adds up at most 30 days of those
+rows (fast at 100,000 conversations) and is cached in memory for a short TTL. Sender ids are
+stored only as a truncated SHA-256 hash; facts older than the retention period are dropped.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ CREATE INDEX IF NOT EXISTS facts_tenant_day ON facts (tenant, day, kind);
 CREATE INDEX IF NOT EXISTS facts_day ON facts (day, kind);
 CREATE INDEX IF NOT EXISTS facts_sender ON facts (sender);
 CREATE TABLE IF NOT EXISTS state (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE IF NOT EXISTS daily (tenant TEXT, day TEXT, kind TEXT, key TEXT, n INTEGER, senders INTEGER);
+CREATE INDEX IF NOT EXISTS daily_tenant_day ON daily (tenant, day, kind);
+CREATE INDEX IF NOT EXISTS daily_day ON daily (day, kind);
+"""
+#: Rebuild the per-day sums of the touched (tenant, day) pairs from the fact rows.
+_DAILY = """
+INSERT INTO daily SELECT tenant, day, kind, key, COUNT(*), COUNT(DISTINCT sender) FROM facts
+  WHERE tenant = ? AND day = ? GROUP BY kind, key;
+INSERT INTO daily SELECT tenant, day, 'hour', CAST(hour AS TEXT), COUNT(*), 0 FROM facts
+  WHERE tenant = ? AND day = ? AND kind = 'msg' GROUP BY hour;
 """
 
 
@@ -66,7 +78,10 @@ def conversation_facts(sender_id: str, events: list[Event], threshold: float, by
         when = local(ts)
         rows.append((sender, tenant, ts, when.date().isoformat(), when.hour, kind, key))
 
-    for item in flag_conversation(events, threshold):
+    typed = flag_conversation(events, threshold)
+    if typed:  # a conversation counts once, on the day of its first typed message
+        add(min(item.timestamp for item in typed), "start")
+    for item in typed:
         outcome = ("fallback" if "fallback" in item.reasons else
                    "low_confidence" if "low_confidence" in item.reasons else "understood")
         add(item.timestamp, "msg", outcome)
@@ -143,15 +158,25 @@ class Stats:
                 hwm = 0 if max_id < hwm else hwm
             senders = [r[0] for r in sconn.execute(
                 sa.select(sa.distinct(table.c.sender_id)).where(table.c.id > hwm))] if max_id > hwm else []
+            touched: set[tuple[str, str]] = set()
             for start in range(0, len(senders), CHUNK):
                 chunk = senders[start:start + CHUNK]
+                hashes = [(sender_hash(s),) for s in chunk]
                 rows: list[tuple[Any, ...]] = []
                 for sender_id, events in _conversations(sconn, table, chunk):
                     rows += conversation_facts(sender_id, events, self.threshold, by_ags, known)
-                conn.executemany("DELETE FROM facts WHERE sender = ?", [(sender_hash(s),) for s in chunk])
+                for h in hashes:  # days whose sums change because an older version of the conversation goes
+                    touched.update(conn.execute("SELECT DISTINCT tenant, day FROM facts WHERE sender = ?", h))
+                conn.executemany("DELETE FROM facts WHERE sender = ?", hashes)
                 conn.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                touched.update((r[1], r[3]) for r in rows)
         cutoff = time.time() - self.retention.total_seconds()
         conn.execute("DELETE FROM facts WHERE ts < ?", (cutoff,))
+        conn.execute("DELETE FROM daily WHERE day < ?", (local(cutoff).date().isoformat(),))
+        conn.executemany("DELETE FROM daily WHERE tenant = ? AND day = ?", sorted(touched))
+        for tenant, day in sorted(touched):
+            for statement in filter(str.strip, _DAILY.split(";")):
+                conn.execute(statement, (tenant, day))
         conn.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
                          [("hwm", str(max_id)), ("store", self.store_url)])
         conn.commit()
@@ -175,17 +200,21 @@ class Stats:
             def q(sql: str, *extra: Any) -> list[tuple[Any, ...]]:
                 return conn.execute(sql.format(where=where), [*params, *extra]).fetchall()
 
-            per_day = {d: (c, m) for d, c, m in q(
-                "SELECT day, COUNT(DISTINCT sender), COUNT(*) FROM facts WHERE {where} AND kind = 'msg' GROUP BY day")}
-            totals = q("SELECT COUNT(DISTINCT sender), COUNT(*) FROM facts WHERE {where} AND kind = 'msg'")[0]
-            outcomes = dict(q("SELECT key, COUNT(*) FROM facts WHERE {where} AND kind = 'msg' GROUP BY key"))
-            kinds = dict(q("SELECT kind, COUNT(*) FROM facts WHERE {where} AND kind IN ('up', 'down', 'handoff') "
-                           "GROUP BY kind"))
-            places = dict(q("SELECT kind, COUNT(DISTINCT sender) FROM facts WHERE {where} "
+            per_day: dict[str, list[int]] = {}
+            for d, kind, n in q("SELECT day, kind, SUM(n) FROM daily WHERE {where} AND kind IN ('start', 'msg') "
+                                "GROUP BY day, kind"):
+                per_day.setdefault(d, [0, 0])[0 if kind == "start" else 1] = int(n)
+            sums = dict(q("SELECT kind, SUM(n) FROM daily WHERE {where} AND kind IN "
+                          "('start', 'msg', 'up', 'down', 'handoff') GROUP BY kind"))
+            totals = (sums.get("start", 0), sums.get("msg", 0))
+            outcomes = dict(q("SELECT key, SUM(n) FROM daily WHERE {where} AND kind = 'msg' GROUP BY key"))
+            kinds = sums
+            places = dict(q("SELECT kind, SUM(senders) FROM daily WHERE {where} "
                             "AND kind IN ('outside_bw', 'unknown_place') GROUP BY kind"))
-            services = q("SELECT key, COUNT(DISTINCT sender) AS n FROM facts WHERE {where} AND kind = 'service' "
-                         "GROUP BY key ORDER BY n DESC, key LIMIT 10")
-            hours = dict(q("SELECT hour, COUNT(*) FROM facts WHERE {where} AND kind = 'msg' GROUP BY hour"))
+            services = q("SELECT key, SUM(senders) AS c FROM daily WHERE {where} AND kind = 'service' "
+                         "GROUP BY key ORDER BY c DESC, key LIMIT 10")
+            hours = {int(h): n for h, n in q("SELECT key, SUM(n) FROM daily WHERE {where} AND kind = 'hour' "
+                                             "GROUP BY key")}
         finally:
             conn.close()
         days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
@@ -193,7 +222,7 @@ class Stats:
         return {
             "tenant": tenant, "from": first.isoformat(), "to": last.isoformat(),
             "conversations": conversations, "messages": messages,
-            "per_day": [{"day": d, "conversations": per_day.get(d, (0, 0))[0], "messages": per_day.get(d, (0, 0))[1]}
+            "per_day": [{"day": d, "conversations": per_day.get(d, [0, 0])[0], "messages": per_day.get(d, [0, 0])[1]}
                         for d in days],
             "outcomes": {o: int(outcomes.get(o, 0)) for o in OUTCOMES},
             "thumbs_up": int(kinds.get("up", 0)), "thumbs_down": int(kinds.get("down", 0)),

@@ -82,25 +82,26 @@ def login(page, base: str, name: str, password: str = PASSWORD) -> None:
 
 
 def direct_counts(db: Path, ags: str, tenant: str, days: int) -> tuple[int, int]:
-    """(conversations, typed messages) of the last ``days`` local days, counted straight from the store."""
+    """(conversations begun, typed messages) of the last ``days`` local days, straight from the store."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(TZ_NAME)
     today = datetime.now(tz).date()
     start = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tz).timestamp()
     engine = sa.create_engine(f"sqlite:///{db}")
-    senders, messages = set(), 0
+    first: dict[str, float] = {}
+    messages = 0
     with engine.connect() as conn:
-        for sender, data in conn.execute(sa.text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
-                                                 "AND timestamp >= :t"), {"t": start}):
+        for sender, ts, data in conn.execute(sa.text("SELECT sender_id, timestamp, data FROM events "
+                                                     "WHERE type_name = 'user'")):
             ev = json.loads(data)
             text = ev.get("text") or ""
             mine = (ev.get("metadata") or {}).get("tenant_ags") == ags or sender.startswith(f"web:{tenant}:")
             if mine and text.strip() and not text.startswith("/"):
-                senders.add(sender)
-                messages += 1
+                first[sender] = min(first.get(sender, ts), ts)
+                messages += ts >= start
     engine.dispose()
-    return len(senders), messages
+    return sum(ts >= start for ts in first.values()), messages
 
 
 def figure(page, key: str) -> str:
@@ -193,3 +194,15 @@ def test_review_assign_draft_validate(new_page, console, artifacts: Path) -> Non
                             capture_output=True, text=True, timeout=600)
     assert "review.yml" not in result.stdout, result.stdout  # no finding about the draft
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_publish_page_only_for_landesredaktion(new_page, console, artifacts: Path) -> None:
+    page = new_page(bypass_csp=True, viewport={"width": 360, "height": 740})
+    login(page, console["base"], "lena")
+    page.get_by_role("link", name="Veröffentlichen").click()
+    expect()(page.get_by_role("button", name="Trainieren und veröffentlichen")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert run_axe(page) == []
+    page.goto(f"{console['base']}/staff/audit")
+    assert run_axe(page) == []
+    page.screenshot(path=str(artifacts / "console-audit-360.png"), full_page=True)
