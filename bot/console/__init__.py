@@ -33,6 +33,7 @@ ROUTES = [
     ("GET", "/export/statistik.csv", "views_dashboard.get_stats_csv"),
     ("GET", "/export/opendata.csv", "views_dashboard.get_opendata_csv"),
     ("GET", "/publish", "views_publish.get_publish"), ("POST", "/publish", "views_publish.post_publish"),
+    ("GET", "/inbox", "views_handoff.get_inbox"), ("POST", "/inbox/done", "views_handoff.post_done"),
     ("GET", "/review", "views_review.get_review"), ("POST", "/review/assign", "views_review.post_assign"),
 ]
 
@@ -76,6 +77,11 @@ def setup_console(app: web.Application, config: ConsoleConfig | None = None) -> 
     from bot.console.views_publish import PUBLISH_KEY  # noqa: PLC0415
 
     app[PUBLISH_KEY] = {}
+    from bot.console.handoff import Inbox  # noqa: PLC0415
+    from bot.console.views_handoff import INBOX_KEY, post_handoff  # noqa: PLC0415
+
+    app[INBOX_KEY] = Inbox(config.state_dir / "handoffs.db")
+    app.router.add_post("/chat/handoff", post_handoff)  # citizen side: the gateway's tenant/origin/CORS checks
     middlewares = [security.headers, security.errors, security.auth, security.csrf]
     app.router.add_get("/staff", _to_console)
     for method, path, name in ROUTES:

@@ -7,7 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-NAV = [("/staff/", "Übersicht"), ("/staff/review", "Prüfliste"), ("/staff/audit", "Protokoll")]
+NAV = [("/staff/", "Übersicht"), ("/staff/review", "Prüfliste"), ("/staff/inbox", "Posteingang"),
+       ("/staff/audit", "Protokoll")]
 PUBLISHER_NAV = [("/staff/publish", "Veröffentlichen")]
 
 

@@ -156,7 +156,7 @@ def test_keyboard_only(new_page, console) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect()(page.get_by_role("heading", name="Übersicht")).to_be_visible()
-    for _ in range(6):  # skip link, 3 navigation links, logout, then the filters
+    for _ in range(8):  # skip link, 4 navigation links, logout, then the filters
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "zeitraum":
             break
