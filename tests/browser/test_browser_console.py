@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from console_helpers import FELLBACH, PASSWORD, ULM, ULM_TEXT, seed_with_rasa, write_tenants  # noqa: E402
 
+SEEDED_SENDER = "00000000-0000-0000-0000-000000000001"  # uuid.UUID(int=1) in console_helpers
+
 pytestmark = pytest.mark.browser
 TZ_NAME = "Europe/Berlin"
 
@@ -44,7 +46,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     work = tmp_path_factory.mktemp("console")
     db = work / "tracker.db"
     run_sync(seed_with_rasa(dialect="sqlite", db=str(db)))  # Playwright's loop may be running already
-    tenants = write_tenants(work / "tenants.yml")
+    port = free_port()
+    tenants = write_tenants(work / "tenants.yml", extra_origin=f"http://127.0.0.1:{port}")  # demo page = Fellbach
     seed(f"sqlite:///{db}", 300, [("fellbach", FELLBACH, "Stadt Fellbach"), ("ulm", ULM, "Stadt Ulm")], days=20)
     users = AccountStore(work / "users.yml")
     users.add("anna", "redaktion", "fellbach", PASSWORD)
@@ -53,7 +56,6 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_STAFF_USERS": str(work / "users.yml"),
            "BOT_STAFF_STATE": str(work / "state"), "BOT_STAFF_DRAFTS": str(work / "drafts" / "review.yml"),
            "BOT_TRACKER_STORE": f"sqlite:///{db}", "BOT_STAFF_INSECURE_COOKIE": "1"}
-    port = free_port()
     log = open(work / "gateway.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "bot.gateway", "--port", str(port), "--rasa-url",
                              f"http://127.0.0.1:{free_port()}", "--tenants", str(tenants)],
@@ -206,3 +208,38 @@ def test_publish_page_only_for_landesredaktion(new_page, console, artifacts: Pat
     page.goto(f"{console['base']}/staff/audit")
     assert run_axe(page) == []
     page.screenshot(path=str(artifacts / "console-audit-360.png"), full_page=True)
+
+
+def test_handoff_from_the_widget_reaches_only_that_tenants_inbox(new_page, console, artifacts: Path) -> None:
+    citizen = new_page(bypass_csp=True, viewport={"width": 360, "height": 740})
+    # the seeded Fellbach conversation is this browser's conversation (the widget keeps it in localStorage)
+    citizen.goto(f"{console['base']}/demo/?ags={FELLBACH}")
+    citizen.evaluate("""(s) => localStorage.setItem('bw-chat:v1:08119020',
+        JSON.stringify({senderId: s, messages: [], open: true, savedAt: Date.now()}))""", SEEDED_SENDER)
+    citizen.reload()
+    chat = citizen.locator(".bw-chat-host")
+    chat.get_by_role("button", name="Persönliche Antwort gewünscht? Gespräch an die Gemeinde senden").click()
+    chat.get_by_label("E-Mail-Adresse oder Telefonnummer").fill("erika@example.org")
+    chat.get_by_label("Ihre Nachricht an die Gemeinde (freiwillig)").fill("Bitte rufen Sie mich an")
+    chat.get_by_role("button", name="An die Gemeinde senden", exact=True).click()
+    expect()(chat.locator(".ho-status")).to_have_text("Bitte bestätigen Sie Ihr Einverständnis.")
+    chat.get_by_label("Ich bin einverstanden").check()
+    chat.get_by_role("button", name="An die Gemeinde senden", exact=True).click()
+    expect()(chat.locator(".ho-status")).to_contain_text("Ihre Anfrage ist bei der Gemeinde angekommen")
+    citizen.screenshot(path=str(artifacts / "console-handoff-widget-360.png"))
+    assert run_axe(citizen) == []
+
+    clerk = new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    login(clerk, console["base"], "otto")  # Ulm
+    clerk.get_by_role("link", name="Posteingang").click()
+    assert "erika@example.org" not in clerk.content()
+    login(clerk, console["base"], "anna")  # Fellbach
+    clerk.get_by_role("link", name="Posteingang").click()
+    entry = clerk.locator("section[data-handoff]").filter(has_text="erika@example.org")
+    expect()(entry).to_contain_text("Bitte rufen Sie mich an")
+    entry.get_by_text("Gesprächsverlauf").click()
+    expect()(entry).to_contain_text("Ich brauche einen neuen Perso")
+    clerk.screenshot(path=str(artifacts / "console-inbox.png"), full_page=True)
+    assert run_axe(clerk) == []
+    entry.get_by_role("button", name="Als erledigt markieren").click()
+    expect()(clerk.get_by_role("status").first).to_have_text("Als erledigt markiert.")

@@ -17,9 +17,10 @@ PREFIXED = f"web:fellbach:{FELLBACH}:{uuid.UUID(int=7)}"
 ULM_TEXT = "Zuschuss für die Turmbesteigung am Münster?"
 
 
-def write_tenants(path: Path) -> Path:
+def write_tenants(path: Path, extra_origin: str | None = None) -> Path:
+    origins = ["https://www.fellbach.de"] + ([extra_origin] if extra_origin else [])
     path.write_text(yaml.safe_dump({"tenants": [
-        {"id": "fellbach", "title": "Stadt Fellbach", "origins": ["https://www.fellbach.de"], "ags": [FELLBACH]},
+        {"id": "fellbach", "title": "Stadt Fellbach", "origins": origins, "ags": [FELLBACH]},
         {"id": "ulm", "title": "Stadt Ulm", "origins": ["https://www.ulm.de"], "ags": [ULM]},
     ]}), encoding="utf-8")
     return path
