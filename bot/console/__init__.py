@@ -34,6 +34,7 @@ ROUTES = [
     ("GET", "/export/opendata.csv", "views_dashboard.get_opendata_csv"),
     ("GET", "/publish", "views_publish.get_publish"), ("POST", "/publish", "views_publish.post_publish"),
     ("GET", "/inbox", "views_handoff.get_inbox"), ("POST", "/inbox/done", "views_handoff.post_done"),
+    ("GET", "/local", "views_local.get_local"), ("POST", "/local/save", "views_local.post_local"),
     ("GET", "/review", "views_review.get_review"), ("POST", "/review/assign", "views_review.post_assign"),
 ]
 

@@ -73,3 +73,26 @@ def check_review_drafts(root: Path, service_ids: set[str], path: Path | None = N
             elif ENTITY_RE.search(example) and decision == "intent":
                 findings.append(Finding(WARNING, file, line, "Beispiel enthält Rasa-Annotationen; bitte prüfen"))
     return findings
+
+
+def check_local_info(root: Path, service_ids: set[str]) -> list[Finding]:
+    """data/local/<tenant>.yml (written by the console): schema, times, URLs, known Leistungen."""
+    from bot.local_info import problems  # noqa: PLC0415
+
+    findings: list[Finding] = []
+    env = os.environ.get("BOT_LOCAL_DIR")
+    folder = Path(env) if env else root / "data" / "local"
+    for path in sorted(folder.glob("*.yml")):
+        file = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            findings.append(Finding(ERROR, file, 0, "kein gültiges YAML"))
+            continue
+        findings += [Finding(ERROR, file, 0, text) for text in problems(doc, service_ids)]
+    return findings
+
+
+def check_console_data(root: Path, service_ids: set[str]) -> list[Finding]:
+    """Everything the staff console writes: the review draft and the local information."""
+    return check_review_drafts(root, service_ids) + check_local_info(root, service_ids)

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 NAV = [("/staff/", "Übersicht"), ("/staff/review", "Prüfliste"), ("/staff/inbox", "Posteingang"),
-       ("/staff/audit", "Protokoll")]
+       ("/staff/local", "Lokale Angaben"), ("/staff/audit", "Protokoll")]
 PUBLISHER_NAV = [("/staff/publish", "Veröffentlichen")]
 
 

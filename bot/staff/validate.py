@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.catalogue import load_servicebw_ids
 from bot.config import PROJECT_ROOT, DataDirError, data_dir
-from bot.console.checks_drafts import check_review_drafts
+from bot.console.checks_drafts import check_console_data
 from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
 from bot.staff.checks_heldout import check_nlu_test_files, check_search_queries
@@ -74,7 +74,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_responses(root)
     findings += check_nlu_test_files(root, examples)
     findings += check_search_queries(root, catalogue.entries)
-    findings += check_review_drafts(root, catalogue.ids)
+    findings += check_console_data(root, catalogue.ids)
     return findings
 
 
