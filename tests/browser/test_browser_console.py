@@ -52,10 +52,11 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     users = AccountStore(work / "users.yml")
     users.add("anna", "redaktion", "fellbach", PASSWORD)
     users.add("lena", "landesredaktion", None, PASSWORD)
-    users.add("otto", "redaktion", "ulm", PASSWORD)
+    users.add("otto", "redaktion", "ulm", PASSWORD)  # gets locked out by the lockout test
+    users.add("uwe", "redaktion", "ulm", PASSWORD)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_STAFF_USERS": str(work / "users.yml"),
            "BOT_STAFF_STATE": str(work / "state"), "BOT_STAFF_DRAFTS": str(work / "drafts" / "review.yml"),
-           "BOT_TRACKER_STORE": f"sqlite:///{db}", "BOT_STAFF_INSECURE_COOKIE": "1"}
+           "BOT_TRACKER_STORE": f"sqlite:///{db}", "BOT_STAFF_INSECURE_COOKIE": "1", "BOT_LOCAL_DIR": str(work / "local")}
     log = open(work / "gateway.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "bot.gateway", "--port", str(port), "--rasa-url",
                              f"http://127.0.0.1:{free_port()}", "--tenants", str(tenants)],
@@ -230,7 +231,7 @@ def test_handoff_from_the_widget_reaches_only_that_tenants_inbox(new_page, conso
     assert run_axe(citizen) == []
 
     clerk = new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    login(clerk, console["base"], "otto")  # Ulm
+    login(clerk, console["base"], "uwe")  # Ulm
     clerk.get_by_role("link", name="Posteingang").click()
     assert "erika@example.org" not in clerk.content()
     login(clerk, console["base"], "anna")  # Fellbach
@@ -243,3 +244,21 @@ def test_handoff_from_the_widget_reaches_only_that_tenants_inbox(new_page, conso
     assert run_axe(clerk) == []
     entry.get_by_role("button", name="Als erledigt markieren").click()
     expect()(clerk.get_by_role("status").first).to_have_text("Als erledigt markiert.")
+
+
+def test_local_information_form(new_page, console, artifacts: Path) -> None:
+    page = new_page(bypass_csp=True, viewport={"width": 360, "height": 740})
+    login(page, console["base"], "anna")
+    page.get_by_role("link", name="Lokale Angaben").click()
+    page.get_by_label("Name der Stelle").fill("Bürgerbüro Fellbach")
+    page.get_by_label("Mo", exact=True).fill("08:00-12:00, 14:00-18:30")
+    page.get_by_label("Di", exact=True).fill("8 bis 12")
+    page.get_by_role("button", name="Speichern").click()
+    expect()(page.get_by_role("alert")).to_contain_text("Zeitspanne '8 bis 12' ungültig")
+    assert run_axe(page) == []
+    page.get_by_label("Di", exact=True).fill("08:00-12:00")
+    page.get_by_role("button", name="Speichern").click()
+    expect()(page.get_by_role("status").first).to_contain_text("Gespeichert.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "console-local-360.png"), full_page=True)
+    assert run_axe(page) == []
