@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.console import audit
 from bot.console.handoff import MAX_CONTACT, MAX_NOTE, Inbox, transcript, valid_contact
+from bot.console.notify import notify_handoff
 from bot.console.render import csrf_field, e, notice, page, redirect
 from bot.console.state import CONFIG_KEY, STATS_KEY
 from bot.gateway.chat import read_json, tenant_for_request, validate_ags, validate_sender
@@ -40,6 +41,8 @@ async def post_handoff(request: web.Request) -> web.Response:
         messages = []
     await loop.run_in_executor(None, request.app[INBOX_KEY].add, tenant.id, ags, contact.strip(), note.strip(),
                                messages)
+    inbox_url = f"{request.scheme}://{request.host}/staff/inbox"
+    loop.run_in_executor(None, notify_handoff, tenant.id, tenant.title_for(ags), inbox_url)  # fire and forget
     return web.json_response({"ok": True, "message": "Vielen Dank. Ihre Anfrage ist bei der Gemeinde "
                               "angekommen; sie meldet sich bei Ihnen."}, headers={"Cache-Control": "no-store"})
 

@@ -63,3 +63,64 @@ async def test_handoffs_are_deleted_after_the_retention_period(client, console_e
     html = await (await client.get("/staff/inbox")).text()
     assert "Keine Anfragen." in html
     assert oct(db.stat().st_mode & 0o777) == "0o600"
+
+
+class SmtpSink:
+    """A tiny SMTP server on loopback that keeps every message it receives (enough for smtplib)."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+
+    async def handle(self, reader, writer) -> None:
+        writer.write(b"220 sink ESMTP\r\n")
+        rcpt: list[str] = []
+        while line := await reader.readline():
+            cmd = line.decode().strip()
+            upper = cmd.upper()
+            if upper.startswith(("EHLO", "HELO")):
+                writer.write(b"250 sink\r\n")
+            elif upper.startswith("RCPT TO:"):
+                rcpt.append(cmd[8:].strip(" <>"))
+                writer.write(b"250 ok\r\n")
+            elif upper == "DATA":
+                writer.write(b"354 go ahead\r\n")
+                await writer.drain()
+                data = await reader.readuntil(b"\r\n.\r\n")
+                self.messages.append({"to": rcpt, "data": data.decode("utf-8", "replace")})
+                writer.write(b"250 queued\r\n")
+            elif upper == "QUIT":
+                writer.write(b"221 bye\r\n")
+                await writer.drain()
+                break
+            else:  # MAIL FROM, RSET, NOOP
+                writer.write(b"250 ok\r\n")
+            await writer.drain()
+        writer.close()
+
+
+async def test_office_gets_a_notification_without_personal_data(client, monkeypatch) -> None:
+    import asyncio
+    import email
+    from email.policy import default
+
+    sink = SmtpSink()
+    server = await asyncio.start_server(sink.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("BOT_STAFF_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BOT_STAFF_SMTP_PORT", str(port))
+    monkeypatch.setenv("BOT_STAFF_SMTP_FROM", "assistent@example.org")
+    monkeypatch.setenv("BOT_STAFF_NOTIFY", "ulm=rathaus@ulm.example;fellbach=bb@fellbach.example, info@fellbach.example")
+    try:
+        assert (await send(client)).status == 200
+        for _ in range(100):
+            if sink.messages:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        server.close()
+    assert sink.messages and sink.messages[0]["to"] == ["bb@fellbach.example", "info@fellbach.example"]
+    mail = email.message_from_string(sink.messages[0]["data"], policy=default)
+    text = mail.get_body().get_content()
+    assert mail["Subject"] == "Neue Anfrage an Stadt Fellbach im Bürgerservice-Assistenten"
+    assert "/staff/inbox" in text
+    assert "anna@example.org" not in sink.messages[0]["data"] and "Perso" not in text  # stays in the console
