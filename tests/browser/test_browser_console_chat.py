@@ -49,7 +49,7 @@ def test_opening_hours_entered_are_answered(real_stack: str, new_page, artifacts
     clerk.get_by_label("Name der Stelle").fill("Bürgerbüro Fellbach")
     clerk.get_by_label("Gemeinde").select_option("08119020")
     for day in ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"):  # open all day: the answer does not depend on the clock
-        clerk.get_by_label(day, exact=True).fill("00:00-23:59")
+        clerk.get_by_label(day, exact=True).fill("00:00-24:00")
     clerk.get_by_label("Terminbuchung").fill("https://termine.fellbach.example/buergerbuero")
     clerk.get_by_role("button", name="Speichern").click()
     expect()(clerk.get_by_role("status").first).to_contain_text("Gespeichert.")
@@ -58,7 +58,7 @@ def test_opening_hours_entered_are_answered(real_stack: str, new_page, artifacts
     open_widget(citizen, f"{real_stack}/demo/?ags=08119020")
     ask(citizen, "Wann hat das Bürgerbüro geöffnet?")
     answer = citizen.locator(".msg.bot .bubble").last
-    expect()(answer).to_contain_text("Bürgerbüro Fellbach hat heute bis 23:59 Uhr geöffnet.")
+    expect()(answer).to_contain_text("Bürgerbüro Fellbach hat heute bis 24:00 Uhr geöffnet.")
     expect()(answer).to_contain_text("Stand:")
     ask(citizen, "Wie kann ich einen Termin buchen?")
     expect()(citizen.locator(".msg.bot .bubble").last).to_contain_text(
