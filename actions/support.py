@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
 
-from actions import render
+from actions import local_info, render
 from actions.base import SafeAction, core
 from actions.context import known_place, place_from_message, service_from_message, service_from_slot
 from actions.flows import answer_service, handoff_if_stuck, not_understood
@@ -67,12 +67,16 @@ class ActionFeedback(SafeAction):
 class _OfficeInfo(SafeAction):
     specific = ""
     generic = ""
+    local = staticmethod(lambda ags, service_id: None)  # text from the Kommune's local information, or None
 
     async def act(self, dispatcher, tracker, domain):
         c = await core()
         service = service_from_message(c, tracker).service or service_from_slot(c, tracker)
         res = place_from_message(c, tracker)
         g = res.unique if res is not None else known_place(c, tracker)[0]
+        if g is not None and (text := self.local(g.ags, service.id if service else None)):
+            dispatcher.utter_message(text=text)  # entered by the Kommune in the staff console
+            return [SlotSet("service_id", service.id)] if service else []
         office = c.responsibility.office(service, g) if service and g else None
         if office is None:
             dispatcher.utter_message(response=self.generic)
@@ -87,6 +91,7 @@ class _OfficeInfo(SafeAction):
 
 class ActionAnswerOpeningHours(_OfficeInfo):
     specific, generic = "utter_opening_hours", "utter_opening_hours_generic"
+    local = staticmethod(local_info.hours_sentence)
 
     def name(self) -> str:
         return "action_answer_opening_hours"
@@ -94,6 +99,7 @@ class ActionAnswerOpeningHours(_OfficeInfo):
 
 class ActionAnswerAppointment(_OfficeInfo):
     specific, generic = "utter_appointment", "utter_appointment_generic"
+    local = staticmethod(local_info.appointment_sentence)
 
     def name(self) -> str:
         return "action_answer_appointment"

@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Staff workflow commands, each in its own module with ``add_parser(subparsers)`` that sets ``func``.
-STAFF_COMMANDS = ("bot.staff.validate", "bot.staff.evaluate", "bot.staff.review", "bot.staff.publish")
+STAFF_COMMANDS = ("bot.staff.validate", "bot.staff.evaluate", "bot.staff.review", "bot.staff.publish",
+                  "bot.console.cli")
 
 
 def _add_staff_command(sub: argparse._SubParsersAction, module: str) -> None:

@@ -121,7 +121,31 @@
     el('strong', { text: 'Datenschutz: ' }),
     'Ihre Nachrichten werden zur Beantwortung verarbeitet und mit dem Gesprächsverlauf 30 Tage gespeichert, danach gelöscht. IP-Adressen speichern wir nicht. Bitte geben Sie keine sensiblen Daten (z. B. Gesundheitsdaten, Steuer-ID) ein. ',
     link(privacyUrl, 'Mehr zum Datenschutz'));
-  const scroller = el('div', { class: 'scroller' }, privacy, logEl, typing);
+  // Handoff (bot/console): with explicit consent, the conversation and a contact go to the Gemeinde.
+  const hoContact = el('input', { id: 'bwc-ho-contact', class: 'ho-input', type: 'text', maxlength: '200', autocomplete: 'email' });
+  const hoNote = el('input', { id: 'bwc-ho-note', class: 'ho-input', type: 'text', maxlength: '1000' });
+  const hoConsent = el('input', { id: 'bwc-ho-consent', type: 'checkbox' });
+  const hoStatus = el('p', { class: 'ho-status', role: 'status' });
+  const hoForm = el('form', { class: 'ho', hidden: true, novalidate: true, 'aria-label': 'Gespräch an die Gemeinde senden' },
+    el('p', { text: `Mit Ihrer Einwilligung senden wir diesen Gesprächsverlauf und Ihre Kontaktangabe an ${title}. Die Gemeinde nutzt beides nur, um Ihnen zu antworten; nach 30 Tagen wird es gelöscht.` }),
+    el('label', { for: 'bwc-ho-contact', text: 'E-Mail-Adresse oder Telefonnummer' }), hoContact,
+    el('label', { for: 'bwc-ho-note', text: 'Ihre Nachricht an die Gemeinde (freiwillig)' }), hoNote,
+    el('p', { class: 'ho-consent' }, hoConsent, el('label', { for: 'bwc-ho-consent', text: 'Ich bin einverstanden, dass der Gesprächsverlauf und meine Kontaktangabe an die Gemeinde gehen.' })),
+    el('p', { class: 'ho-actions' }, el('button', { type: 'submit', class: 'ho-send', text: 'An die Gemeinde senden' }),
+      el('button', { type: 'button', class: 'ho-cancel', text: 'Abbrechen', onclick: () => { hoForm.hidden = true; hoOpen.focus(); } })),
+    hoStatus);
+  const hoOpen = el('button', { type: 'button', class: 'ho-open', 'aria-expanded': 'false', text: 'Persönliche Antwort gewünscht? Gespräch an die Gemeinde senden',
+    onclick: () => { hoForm.hidden = false; hoOpen.setAttribute('aria-expanded', 'true'); hoContact.focus(); } });
+  hoForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!hoConsent.checked) { hoStatus.textContent = 'Bitte bestätigen Sie Ihr Einverständnis.'; hoConsent.focus(); return; }
+    try {
+      const data = await post('/chat/handoff', { sender_id: state.senderId, ags, consent: true, contact: hoContact.value.trim(), note: hoNote.value.trim() });
+      hoStatus.textContent = data.message || 'Gesendet.';
+      hoContact.value = ''; hoNote.value = ''; hoConsent.checked = false;
+    } catch (e) { hoStatus.textContent = e instanceof TypeError ? UNREACHABLE : e.message; }
+  });
+  const scroller = el('div', { class: 'scroller' }, privacy, hoOpen, hoForm, logEl, typing);
   const input = el('input', {
     id: 'bwc-input', class: 'input', type: 'text', maxlength: '1000', autocomplete: 'off',
     enterkeyhint: 'send', placeholder: 'Ihre Frage …',

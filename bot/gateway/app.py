@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from bot.console import setup_console
 from bot.gateway.api import api_guard, setup_api
 from bot.gateway.api.ratelimit import CLIENT_LIMITER_KEY, CLIENT_LIMITS_KEY, ClientLimits, RateLimiter
 from bot.gateway.chat import (
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     add_static_routes(app)
     add_quality_routes(app)  # public /qualitaet page (bot/gateway/quality.py)
     setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
+    setup_console(app)  # /staff/ (bot/console/, own middlewares)
     return app

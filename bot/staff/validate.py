@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.catalogue import load_servicebw_ids
 from bot.config import PROJECT_ROOT, DataDirError, data_dir
+from bot.console.checks_drafts import check_console_data
 from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
 from bot.staff.checks_facts import check_facts
@@ -77,6 +78,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     longtail_names = [(f"sbw-{k}", v.name) for k, v in servicebw.items() if v.kind == "leistung"]
     findings += check_heldout(root, examples, catalogue.entries, longtail_names)
     findings += check_zustaendigkeit(root, data, rule_ids)
+    findings += check_console_data(root, catalogue.ids)
     return findings
 
 

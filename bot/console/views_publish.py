@@ -1,0 +1,121 @@
+"""Retrain and publish from the console (Landesredaktion only): runs ``bot publish`` in the background.
+
+The job is exactly the command line's path (train → evaluate against the floors → hot-reload in
+Rasa → move into models/), started as a subprocess with the gateway's Rasa URL and token; its
+output lines are the progress shown on the page. One job at a time. A refused model never
+reaches Rasa: the old one keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.console import audit
+from bot.console.render import csrf_field, e, notice, page, redirect
+from bot.console.state import CONFIG_KEY
+from bot.gateway.chat import SETTINGS_KEY
+
+PUBLISH_KEY: web.AppKey[dict] = web.AppKey("console_publish")
+OUTCOMES = {
+    0: ("ok", "Das neue Modell ist veröffentlicht und beantwortet ab sofort die Fragen."),
+    2: ("error", "Das neue Modell wurde abgelehnt: Es erreicht die Mindestgüte auf dem Testdatensatz nicht "
+                 "(Werte oben). Es wurde nicht geladen – das bisherige Modell bleibt in Betrieb. Bitte prüfen Sie "
+                 "die letzten Änderungen an den Trainingsdaten (bot eval zeigt Einzelheiten)."),
+    3: ("error", "Das neue Modell ließ sich nicht öffnen oder bewerten. Es wurde nicht geladen – das bisherige "
+                 "Modell bleibt in Betrieb."),
+    1: ("error", "Rasa hat das Modell nicht übernommen oder ist nicht erreichbar. Das bisherige Modell bleibt in "
+                 "Betrieb. Bitte wenden Sie sich an den Betrieb."),
+}
+_NOISE = re.compile(r"(?i)warning|deprecat|^\s*$|tensorflow|cuda|^\s*[|\-=]")
+
+
+@dataclass
+class Job:
+    user: str
+    started: float = field(default_factory=time.time)
+    lines: list[str] = field(default_factory=list)
+    code: int | None = None
+    finished: float | None = None
+
+
+def _command(request: web.Request, skip_train: bool) -> list[str]:
+    config = request.app[CONFIG_KEY]
+    cmd = list(config.publish_cmd) if config.publish_cmd else [sys.executable, "-m", "bot.cli", "publish"]
+    settings = request.app[SETTINGS_KEY]
+    cmd += ["--rasa-url", settings.rasa_url]
+    return cmd + (["--skip-train"] if skip_train else [])
+
+
+async def _run(job: Job, cmd: list[str], env: dict[str, str], audit_path) -> None:
+    try:
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT, env=env)
+        assert proc.stdout is not None
+        async for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if not _NOISE.search(line):
+                job.lines = (job.lines + [line[:300]])[-60:]
+        job.code = await proc.wait()
+    except OSError as exc:
+        job.lines.append(f"Fehler: Veröffentlichung konnte nicht gestartet werden ({type(exc).__name__}).")
+        job.code = 1
+    job.finished = time.time()
+    audit.write(audit_path, job.user, "publish_finished", None, exit_code=job.code)
+
+
+def _forbid_unless_publisher(request: web.Request) -> None:
+    if not request["staff"].may_publish:
+        raise web.HTTPForbidden()
+
+
+async def get_publish(request: web.Request) -> web.StreamResponse:
+    _forbid_unless_publisher(request)
+    job: Job | None = request.app[PUBLISH_KEY].get("job")
+    csrf = request["session"].csrf
+    body = ("<p>Trainiert ein neues Modell aus den aktuellen Daten, prüft es gegen die Mindestwerte und lädt es "
+            "ohne Unterbrechung in den laufenden Assistenten – derselbe Weg wie <code>bot publish</code>. "
+            "Ein abgelehntes Modell wird nie geladen. Das Training dauert einige Minuten.</p>")
+    running = job is not None and job.code is None
+    if not running:
+        body += (f'<form method="post" action="/staff/publish" class="card">{csrf_field(csrf)}'
+                 '<p><input type="checkbox" id="skip" name="skip_train" value="1" class="check">'
+                 '<label for="skip" class="inline">Nicht neu trainieren, das zuletzt trainierte Modell nehmen</label></p>'
+                 '<p><button type="submit">Trainieren und veröffentlichen</button></p></form>')
+    if job is not None:
+        state = "läuft seit" if running else "gestartet"
+        body += (f'<section aria-labelledby="h-job"><h2 id="h-job">Letzter Lauf</h2>'
+                 f"<p>{state} {e(time.strftime('%H:%M:%S', time.localtime(job.started)))} von {e(job.user)}</p>"
+                 f'<pre class="log" tabindex="0" aria-label="Fortschritt">{e(chr(10).join(job.lines) or "…")}</pre>')
+        if running:
+            body += ('<p role="status">Läuft … <a href="/staff/publish">Fortschritt aktualisieren</a></p>')
+        else:
+            kind, text = OUTCOMES.get(job.code or 0, OUTCOMES[1]) if job.code else OUTCOMES[0]
+            body += notice(text, "error" if kind == "error" else "info")
+        body += "</section>"
+    return page("Trainieren und veröffentlichen", body, user=request["staff"], csrf=csrf, current="/staff/publish")
+
+
+async def post_publish(request: web.Request) -> web.StreamResponse:
+    _forbid_unless_publisher(request)
+    state = request.app[PUBLISH_KEY]
+    job: Job | None = state.get("job")
+    if job is None or job.code is not None:
+        form = await request.post()
+        job = Job(request["staff"].name)
+        state["job"] = job
+        env = dict(os.environ)
+        settings = request.app[SETTINGS_KEY]
+        if settings.rasa_token:
+            env["RASA_TOKEN"] = settings.rasa_token
+        config = request.app[CONFIG_KEY]
+        audit.write(config.audit_path, job.user, "publish_started", None, skip_train=bool(form.get("skip_train")))
+        state["task"] = asyncio.ensure_future(_run(job, _command(request, bool(form.get("skip_train"))), env,
+                                                   config.audit_path))
+    return redirect("/staff/publish")
