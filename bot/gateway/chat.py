@@ -172,7 +172,7 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
             })
     else:
         try:  # per client, before any parsing; the 429 keeps the CORS header so the widget can show it
-            check_client(request, "chat", request.app[CLIENT_LIMITS_KEY].chat_per_minute)
+            await check_client(request, "chat", request.app[CLIENT_LIMITS_KEY].chat_per_minute)
         except ApiError as exc:
             response = error_response(exc.status, exc.code, exc.message, exc.headers)
         else:

@@ -1,23 +1,32 @@
-"""Rate limits shared by several gateway processes: a Redis token bucket behind the same
-interface as :class:`bot.gateway.api.ratelimit.RateLimiter` (``check(key, per_minute)`` -> 0 when
-allowed, else the seconds to wait, >= 1).
+"""Rate limits shared by several gateway processes: a Redis token bucket behind the same async
+interface as :class:`bot.gateway.api.ratelimit.RateLimiter` (``await check(key, per_minute)`` -> 0
+when allowed, else the seconds to wait, >= 1).
 
 One Lua script per check keeps the bucket atomic across processes; Redis' own clock is used, so
-the processes' clocks do not matter. The check is synchronous (as the interface is) on a loopback
-Redis with a 200 ms socket timeout. If Redis is unreachable, the process falls back to its own
-in-memory bucket (logged once per outage, without keys) rather than refusing every citizen.
+the processes' clocks do not matter. The check uses the asyncio client (never blocks the event
+loop), created on first use (:mod:`bot.gateway.redis_async`) and closed at app cleanup; every
+check is bounded by a short deadline. If Redis fails or does not answer in time, the process
+falls back to its own in-memory bucket (logged once per outage, without keys) rather than refusing
+every citizen, and tries Redis again only after ``retry_seconds`` (so an outage does not cost
+every request the full timeout).
 The ``redis`` package is imported only when a Redis URL is configured.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
+
+from bot.gateway import redis_async
 from bot.gateway.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.gateway.api.ratelimit import RateLimiter
+    from bot.gateway.api.ratelimit import Limiter, RateLimiter
 
 logger = logging.getLogger("bot.gateway.limits")
 
@@ -47,31 +56,48 @@ class RedisRateLimiter:
     """Token buckets in Redis (one hash per key), shared by every gateway process."""
 
     def __init__(self, url: str, prefix: str = KEY_PREFIX, timeout: float = 0.2,
-                 client: Any | None = None) -> None:
-        if client is None:
-            import redis  # noqa: PLC0415 - only where shared limits are configured
-
-            client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-        self._redis = client
-        self._script = client.register_script(_BUCKET)
-        self._prefix = prefix
+                 retry_seconds: float = 5.0, client: Any | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._url, self._timeout, self._client = url, timeout, client
+        self._script: Any | None = None
+        self._prefix, self._retry_seconds, self._clock = prefix, retry_seconds, clock
         from bot.gateway.api.ratelimit import RateLimiter  # noqa: PLC0415 - bot.gateway.api imports us
 
         self._fallback = RateLimiter()
         self._degraded = False
+        self._retry_at = 0.0
 
-    def check(self, key: str, per_minute: int) -> int:
+    def _bucket(self) -> Any:
+        # Client and script are created on first use, inside the running event loop; registering
+        # only computes the script's SHA (EVALSHA, falling back to EVAL once per connection).
+        if self._client is None:
+            self._client = redis_async.connect(self._url, self._timeout)
+        if self._script is None:
+            self._script = self._client.register_script(_BUCKET)
+        return self._script
+
+    async def check(self, key: str, per_minute: int) -> int:
+        if self._degraded and self._clock() < self._retry_at:
+            return await self._fallback.check(key, per_minute)
         try:
-            wait = int(self._script(keys=[self._prefix + key], args=[int(per_minute)]))
-        except Exception as exc:  # noqa: BLE001 - redis.RedisError, OSError: degrade, do not fail requests
+            script = self._bucket()
+            # A hard deadline around the whole call (connect, SELECT, EVALSHA, EVAL on NOSCRIPT).
+            wait = int(await asyncio.wait_for(
+                script(keys=[self._prefix + key], args=[int(per_minute)]), timeout=self._timeout))
+        except Exception as exc:  # noqa: BLE001 - redis.RedisError, OSError, timeouts: degrade, do not fail requests
             if not self._degraded:
                 logger.warning("shared rate limit unavailable (%s); limiting per process", type(exc).__name__)
                 self._degraded = True
-            return self._fallback.check(key, per_minute)
+            self._retry_at = self._clock() + self._retry_seconds
+            return await self._fallback.check(key, per_minute)
         if self._degraded:
             logger.info("shared rate limit available again")
             self._degraded = False
         return wait
+
+    async def close(self) -> None:
+        client, self._client, self._script = self._client, None, None
+        await redis_async.close(client, "shared rate limit")
 
 
 def make_rate_limiter(settings: Settings) -> RateLimiter | RedisRateLimiter:
@@ -79,3 +105,11 @@ def make_rate_limiter(settings: Settings) -> RateLimiter | RedisRateLimiter:
     from bot.gateway.api.ratelimit import RateLimiter  # noqa: PLC0415 - bot.gateway.api imports us
 
     return RedisRateLimiter(settings.redis_url) if settings.redis_url else RateLimiter()
+
+
+async def close_limiter(app: web.Application) -> None:
+    """``on_cleanup``: close the Redis connections of the API's rate limiter."""
+    from bot.gateway.api.state import LIMITER_KEY  # noqa: PLC0415 - bot.gateway.api imports us
+
+    limiter: Limiter = app[LIMITER_KEY]
+    await limiter.close()

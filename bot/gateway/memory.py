@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.gateway import redis_async
+
 logger = logging.getLogger("bot.gateway.memory")
 
 KEY_PREFIX = "bwbuergerservice:memory:"
@@ -122,13 +124,9 @@ class RedisConversationMemory:
         self._degraded = False
 
     def _redis(self) -> Any:
-        # Created on first use, inside the running event loop (no network client at import or
-        # app-construction time); connections are opened lazily by the pool.
+        # Created on first use, inside the running event loop (bot/gateway/redis_async.py).
         if self._client is None:
-            import redis.asyncio  # noqa: PLC0415 - only where a shared memory is configured
-
-            self._client = redis.asyncio.Redis.from_url(
-                self._url, socket_timeout=self._timeout, socket_connect_timeout=self._timeout)
+            self._client = redis_async.connect(self._url, self._timeout)
         return self._client
 
     def _keys(self, sender: str) -> tuple[str, str]:
@@ -185,12 +183,7 @@ class RedisConversationMemory:
 
     async def close(self) -> None:
         client, self._client = self._client, None
-        if client is not None:
-            closer = getattr(client, "aclose", None) or client.close  # redis >= 5 / redis 4.x
-            try:
-                await closer()
-            except Exception as exc:  # noqa: BLE001 - shutting down anyway
-                logger.debug("closing the conversation memory failed (%s)", type(exc).__name__)
+        await redis_async.close(client, "conversation memory")
 
 
 def _text(value: bytes | str) -> str:

@@ -115,17 +115,17 @@ async def test_rate_limit_per_key(client):
     assert (await client.get("/api/v1/places?q=Ulm", headers={"X-API-Key": KEY})).status == 200
 
 
-def test_token_bucket_refills():
+async def test_token_bucket_refills():
     now = [0.0]
     limiter = RateLimiter(clock=lambda: now[0])
-    assert [limiter.check("a", 60) for _ in range(60)] == [0] * 60
-    assert limiter.check("a", 60) == 1
+    assert [await limiter.check("a", 60) for _ in range(60)] == [0] * 60
+    assert await limiter.check("a", 60) == 1
     now[0] += 1.0
-    assert limiter.check("a", 60) == 0 and limiter.check("a", 60) == 1
-    assert limiter.check("b", 60) == 0
+    assert await limiter.check("a", 60) == 0 and await limiter.check("a", 60) == 1
+    assert await limiter.check("b", 60) == 0
     slow = RateLimiter(clock=lambda: now[0])
-    assert slow.check("s", 2) == 0 and slow.check("s", 2) == 0
-    assert slow.check("s", 2) == 30
+    assert await slow.check("s", 2) == 0 and await slow.check("s", 2) == 0
+    assert await slow.check("s", 2) == 30
 
 
 # -- key file -------------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ def test_client_key_hashes_and_trusts_only_configured_proxies():
     assert "127.0.0.1" in ClientLimits().trusted_proxies  # nginx on the same host works by default
 
 
-def test_limiter_memory_is_bounded():
+async def test_limiter_memory_is_bounded():
     limiter = RateLimiter(max_keys=100)
     for i in range(1000):
-        limiter.check(f"chat:{i}", 60)
+        await limiter.check(f"chat:{i}", 60)
     assert len(limiter) == 100

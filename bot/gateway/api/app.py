@@ -33,7 +33,7 @@ from bot.gateway.api.state import (
     json_ok,
 )
 from bot.gateway.chat import SETTINGS_KEY
-from bot.gateway.limits import make_rate_limiter
+from bot.gateway.limits import close_limiter, make_rate_limiter
 from bot.gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ async def get_docs_css(request: web.Request) -> web.Response:
 def setup_api(app: web.Application, settings: Settings) -> None:
     """Registration hook for :func:`bot.gateway.create_app` (which also lists :func:`api_guard`)."""
     app[LIMITER_KEY] = make_rate_limiter(settings)  # per process, or shared through Redis
+    app.on_cleanup.append(close_limiter)
     app[UPSTREAM_KEY] = status.Upstream(settings)
     app.on_startup.append(_startup)
     app.cleanup_ctx.append(status.upstream_ctx)

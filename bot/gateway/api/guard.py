@@ -52,7 +52,7 @@ async def _guarded(request: web.Request, handler: Handler) -> tuple[web.StreamRe
     if portal is None:
         shared = origin if registry.allows_origin(origin) else None
         try:  # wrong keys are limited per client, so guessing costs time
-            check_client(request, "badkey", request.app[CLIENT_LIMITS_KEY].bad_keys_per_minute)
+            await check_client(request, "badkey", request.app[CLIENT_LIMITS_KEY].bad_keys_per_minute)
         except ApiError as exc:
             return error_response(exc.status, exc.code, exc.message, exc.headers), shared
         return error_response(401, "unauthorized",
@@ -63,7 +63,7 @@ async def _guarded(request: web.Request, handler: Handler) -> tuple[web.StreamRe
         if normalized is None or normalized not in portal.origins:
             return _origin_refused(), None
         cors_origin = origin
-    wait = request.config_dict[LIMITER_KEY].check(portal.id, portal.rate_limit)
+    wait = await request.config_dict[LIMITER_KEY].check(portal.id, portal.rate_limit)
     if wait:
         response = error_response(429, "rate_limited",
                                   f"Zu viele Anfragen. Bitte versuchen Sie es in {wait} Sekunden erneut.")

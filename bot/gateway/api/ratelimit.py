@@ -27,9 +27,15 @@ from bot.gateway.errors import ApiError
 
 
 class Limiter(Protocol):
-    """``check(key, per_minute)`` -> 0 when allowed, else the seconds to wait (>= 1)."""
+    """``await check(key, per_minute)`` -> 0 when allowed, else the seconds to wait (>= 1).
 
-    def check(self, key: str, per_minute: int) -> int: ...
+    Async because a backend may be shared (Redis, :mod:`bot.gateway.limits`): the gateway never
+    blocks its event loop on a limit check.
+    """
+
+    async def check(self, key: str, per_minute: int) -> int: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass
@@ -46,7 +52,7 @@ class RateLimiter:
         self._max_keys = max_keys
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
-    def check(self, key: str, per_minute: int) -> int:
+    async def check(self, key: str, per_minute: int) -> int:
         now = self._clock()
         capacity, rate = float(per_minute), per_minute / 60.0
         bucket = self._buckets.get(key)
@@ -61,6 +67,9 @@ class RateLimiter:
             bucket.tokens -= 1.0
             return 0
         return max(1, math.ceil((1.0 - bucket.tokens) / rate))
+
+    async def close(self) -> None:
+        return None
 
     def __len__(self) -> int:
         return len(self._buckets)
@@ -99,10 +108,10 @@ def too_many(wait: int) -> ApiError:
                     {"Retry-After": str(wait)})
 
 
-def check_client(request: web.Request, kind: str, per_minute: int) -> None:
+async def check_client(request: web.Request, kind: str, per_minute: int) -> None:
     """Raise 429 (with ``Retry-After``) when this client used up its ``kind`` budget."""
     limits = request.app[CLIENT_LIMITS_KEY]
-    wait = request.app[CLIENT_LIMITER_KEY].check(f"{kind}:{client_key(request, limits)}", per_minute)
+    wait = await request.app[CLIENT_LIMITER_KEY].check(f"{kind}:{client_key(request, limits)}", per_minute)
     if wait:
         raise too_many(wait)
 

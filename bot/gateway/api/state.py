@@ -11,7 +11,7 @@ from bot.gateway.errors import ApiError, json_dumps
 if TYPE_CHECKING:
     from bot.core import Core
     from bot.gateway.api.keys import KeyRegistry, Portal
-    from bot.gateway.api.ratelimit import RateLimiter
+    from bot.gateway.api.ratelimit import Limiter
     from bot.gateway.api.status import DataInfo, Upstream
 
 API_PREFIX = "/api/v1"
@@ -19,7 +19,7 @@ API_PREFIX = "/api/v1"
 CORE_KEY: web.AppKey[Core | None] = web.AppKey("api_core")
 DATA_INFO_KEY: web.AppKey[DataInfo] = web.AppKey("api_data_info")
 KEYS_KEY: web.AppKey[KeyRegistry] = web.AppKey("api_keys")
-LIMITER_KEY: web.AppKey[RateLimiter] = web.AppKey("api_rate_limiter")
+LIMITER_KEY: web.AppKey[Limiter] = web.AppKey("api_rate_limiter")
 UPSTREAM_KEY: web.AppKey[Upstream] = web.AppKey("api_upstream")
 SPEC_KEY: web.AppKey[dict[str, Any]] = web.AppKey("api_spec")
 DOCS_KEY: web.AppKey[str] = web.AppKey("api_docs_html")
