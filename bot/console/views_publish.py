@@ -21,6 +21,7 @@ from bot.console import audit
 from bot.console.render import csrf_field, e, notice, page, redirect
 from bot.console.state import CONFIG_KEY
 from bot.gateway.chat import SETTINGS_KEY
+from bot.rasa_jwt import SECRET_ENV
 
 PUBLISH_KEY: web.AppKey[dict] = web.AppKey("console_publish")
 OUTCOMES = {
@@ -49,7 +50,8 @@ def _command(request: web.Request, skip_train: bool) -> list[str]:
     config = request.app[CONFIG_KEY]
     cmd = list(config.publish_cmd) if config.publish_cmd else [sys.executable, "-m", "bot.cli", "publish"]
     settings = request.app[SETTINGS_KEY]
-    cmd += ["--rasa-url", settings.rasa_url]
+    for rasa_url, _health in settings.replicas:  # every replica gets the new model
+        cmd += ["--rasa-url", rasa_url]
     return cmd + (["--skip-train"] if skip_train else [])
 
 
@@ -112,8 +114,8 @@ async def post_publish(request: web.Request) -> web.StreamResponse:
         state["job"] = job
         env = dict(os.environ)
         settings = request.app[SETTINGS_KEY]
-        if settings.rasa_token:
-            env["RASA_TOKEN"] = settings.rasa_token
+        if settings.rasa_jwt_secret:  # Rasa's API key travels in the environment, never on the command line
+            env[SECRET_ENV] = settings.rasa_jwt_secret
         config = request.app[CONFIG_KEY]
         audit.write(config.audit_path, job.user, "publish_started", None, skip_train=bool(form.get("skip_train")))
         state["task"] = asyncio.ensure_future(_run(job, _command(request, bool(form.get("skip_train"))), env,

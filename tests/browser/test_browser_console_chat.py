@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    try:
-        from bot.launcher.stack import Stack  # after the launcher moved out of the gateway package
-    except ImportError:
-        from bot.gateway.devstack import Stack
+    from bot.launcher.stack import Stack
 
     from bot.console.accounts import AccountStore
 
