@@ -24,6 +24,7 @@ from bot.staff.checks_nlu import (
     check_service_examples,
     check_synonyms,
 )
+from bot.staff.checks_relations import check_relations, check_scope
 from bot.staff.yaml_lines import ERROR, WARNING, Example, Finding, read_nlu
 
 RASA_LABEL = "rasa data validate"
@@ -73,6 +74,8 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_responses(root)
     findings += check_nlu_test_files(root, examples)
     findings += check_search_queries(root, catalogue.entries)
+    findings += check_relations(root, catalogue.ids | longtail, bool(servicebw))
+    findings += check_scope(root)
     return findings
 
 

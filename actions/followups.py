@@ -1,0 +1,40 @@
+"""Answer one kind of follow-up question by running the action that owns it.
+
+Used when the NLU filed a follow-up under another intent ("welche unterlagen brauche ich dafür" as a
+search, "Was kostet das?" as off-topic): the words say the question type, the owning action answers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from rasa_sdk import Action
+
+PROCESSING_TIME_ACTION = "action_answer_processing_time"
+
+
+def _actions() -> dict[str, object]:
+    from actions.services import ActionAnswerDocuments, ActionAnswerFees, ActionAnswerOffice, ActionAnswerOnline
+    from actions.support import ActionAnswerAppointment, ActionAnswerOpeningHours
+
+    table: dict[str, object] = {
+        "documents": ActionAnswerDocuments(), "online": ActionAnswerOnline(), "fees": ActionAnswerFees(),
+        "office": ActionAnswerOffice(), "opening_hours": ActionAnswerOpeningHours(),
+        "appointment": ActionAnswerAppointment(),
+    }
+    try:  # the processing-time answer (issue 9 item 4) lives in actions/facts.py once merged
+        facts = importlib.import_module("actions.facts")
+    except ImportError:
+        return table
+    for value in vars(facts).values():
+        if isinstance(value, type) and issubclass(value, Action) and not inspect.isabstract(value):
+            action = value()
+            if action.name() == PROCESSING_TIME_ACTION:
+                table["processing_time"] = action
+    return table
+
+
+def part_action(kind: str | None):
+    """The action answering this kind of follow-up, or None (processing time before actions/facts.py exists)."""
+    return _actions().get(kind) if kind else None
