@@ -19,8 +19,8 @@ RELATIONS = "data/catalogue/relations.yml"
 def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = True) -> list[Finding]:
     """``known_ids``: curated ids plus ``sbw-N`` long-tail ids (if the service-bw list was readable)."""
     path = root / RELATIONS
-    if not path.is_file():
-        return [Finding(WARNING, RELATIONS, 0, "Datei fehlt; Varianten („vorläufig“, „für mein Kind“) werden nicht erkannt")]
+    if not path.is_file():  # optional: without it, variants of the focus are simply not recognised
+        return []
     file = rel(path, root)
     try:
         doc = load_yaml(path, root)
@@ -62,8 +62,8 @@ def check_scope(root: Path) -> list[Finding]:
     docs: dict[str, dict] = {}
     for name in ("adjacent.yml", "dialogue_words.yml"):
         path = folder / name
-        if not path.is_file():
-            return [Finding(WARNING, rel(path, root), 0, "Datei fehlt; der Assistent erkennt Nachbarthemen oder Nachfragen schlechter")]
+        if not path.is_file():  # optional, like relations.yml
+            return []
         try:
             doc = load_yaml(path, root)
         except YamlFileError as exc:
