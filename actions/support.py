@@ -14,7 +14,7 @@ from actions.scope import answer_first_need, scope_reply
 from bot.search import GOOD_MATCH
 
 
-async def _rescue(dispatcher, tracker, domain) -> list[dict] | None:
+async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
     """What a misfiled message may still be: a wish for a person, an adjacent topic, a typed follow-up
     about the Leistung in focus, or clearly a Leistung. None if none of these."""
     c = await core()
@@ -44,7 +44,7 @@ class ActionFallback(SafeAction):
         return "action_fallback"
 
     async def act(self, dispatcher, tracker, domain):
-        if (events := await _rescue(dispatcher, tracker, domain)) is not None:
+        if (events := await rescue(dispatcher, tracker, domain)) is not None:
             return events
         return not_understood(dispatcher, await core(), tracker)
 

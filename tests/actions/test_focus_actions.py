@@ -187,3 +187,15 @@ async def test_unmapped_bafoeg_entity_offers_the_bafoeg_leistungen_not_a_strafan
     offered = [b["title"] for m in messages for b in m.get("buttons", [])] + [m.get("name", "") for m in messages]
     assert any("BAföG" in t for t in offered)
     assert all("Strafantrag" not in str(m) for m in messages)
+
+
+async def test_variant_filed_as_a_place_message_is_answered(run_action):
+    tracker = make_tracker("und für mein Kind?", "inform_place", slots={"service_id": "personalausweis", "place_ags": ULM})
+    messages, slots = await run_action(ActionSetPlace(), tracker)
+    assert slots["service_id"] == "reisepass_kind"
+
+
+async def test_unknown_place_with_a_focus_still_asks_for_a_bw_place(run_action):
+    tracker = make_tracker("in Atlantis", "inform_place", slots={"service_id": "personalausweis"})
+    messages, _ = await run_action(ActionSetPlace(), tracker)
+    assert responses(messages) == ["utter_place_unknown"]
