@@ -16,8 +16,7 @@ from bot.relations import Relations
 from bot.scope import Scope
 
 
-def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker,
-                handoff: bool = False) -> list[dict] | None:
+def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker) -> list[dict] | None:
     """For a topic next to the Gemeinde's services (Elternzeit, Hundehaftpflicht, …): say so, and who
     helps instead. Returns the events, or None when the message is not about such a topic."""
     text = message_text(tracker)

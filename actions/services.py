@@ -56,9 +56,8 @@ async def _service_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker):
     place = place_from_message(c, tracker)
     if focus.new:
         events = answer_service(dispatcher, c, tracker, service, place)
-        said = {"summary", "online", "documents"} if service.curated else {"summary"}
-        if not any(e.get("name") == "pending" and e.get("value") == "place" for e in events):
-            said.add("office")
+        # The whole answer named the office (or asked for the place, or which of several places).
+        said = {"summary", "online", "documents", "office"} if service.curated else {"summary", "office"}
         return FocusAnswer(c, service, events, said)
     events: list[dict] = [SlotSet("service_id", service.id)]
     intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -84,7 +83,7 @@ class ActionAnswerService(SafeAction):
         c = await core()
         scope, relations = await dialogue_data()
         focus = resolve_focus(c, scope, relations, tracker, follow_up=False)
-        if focus.how != "entity" and (reply := scope_reply(dispatcher, scope, tracker, handoff=False)) is not None:
+        if focus.how != "entity" and (reply := scope_reply(dispatcher, scope, tracker)) is not None:
             return reply
         text = message_text(tracker)
         if scope.wants_person(text) and not _confident(focus):  # "Ich will keinen Bot, ich will einen Menschen!"

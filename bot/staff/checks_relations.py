@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from bot.relations import Relations, RelationsError
 from bot.scope import ScopeError, parse_scope
 from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml, rel
 
 RELATIONS = "data/catalogue/relations.yml"
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = True) -> list[Finding]:
@@ -22,12 +25,20 @@ def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = Tr
     if not path.is_file():  # optional: without it, variants of the focus are simply not recognised
         return []
     file = rel(path, root)
-    try:
+    try:  # the fast loader first; the slow one (with line numbers) only when something is wrong
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST) or {}
+        relations = Relations.parse(doc)
+        if not _problems(relations, known_ids, servicebw_loaded):
+            return []
         doc = load_yaml(path, root)
     except YamlFileError as exc:
         return [exc.finding]
-    try:
-        relations = Relations.parse(doc)
+    except yaml.YAMLError:
+        try:
+            load_yaml(path, root)
+        except YamlFileError as exc:
+            return [exc.finding]
+        return [Finding(ERROR, file, 0, "kein gültiges YAML")]
     except RelationsError as exc:
         return [Finding(ERROR, file, 0, str(exc))]
     findings: list[Finding] = []
@@ -57,6 +68,16 @@ def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = Tr
     return findings
 
 
+def _problems(relations: Relations, known_ids: set[str], servicebw_loaded: bool) -> bool:
+    """Whether :func:`check_relations` will report anything (decided without line numbers)."""
+    pairs = [(r.source, r.kind) for r in relations.relations]
+    unknown = [v for r in relations.relations for v in (r.source, r.target)
+               if v not in known_ids and not (v.startswith("sbw-") and not servicebw_loaded)]
+    return bool(unknown or len(set(pairs)) != len(pairs)
+                or any(r.kind not in relations.kinds or r.source == r.target for r in relations.relations)
+                or set(relations.kinds) - {r.kind for r in relations.relations})
+
+
 def check_scope(root: Path) -> list[Finding]:
     folder = root / "data" / "scope"
     docs: dict[str, dict] = {}
@@ -65,9 +86,13 @@ def check_scope(root: Path) -> list[Finding]:
         if not path.is_file():  # optional, like relations.yml
             return []
         try:
-            doc = load_yaml(path, root)
-        except YamlFileError as exc:
-            return [exc.finding]
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST)
+        except yaml.YAMLError:
+            try:
+                load_yaml(path, root)
+            except YamlFileError as exc:
+                return [exc.finding]
+            return [Finding(ERROR, rel(path, root), 0, "kein gültiges YAML")]
         if not isinstance(doc, dict):
             return [Finding(ERROR, rel(path, root), 0, "erwartet ein Objekt auf oberster Ebene")]
         docs[name] = doc
