@@ -23,6 +23,7 @@ def _actions() -> dict[str, object]:
         "office": ActionAnswerOffice(), "opening_hours": ActionAnswerOpeningHours(),
         "appointment": ActionAnswerAppointment(),
     }
+    table["processing_time"] = _ProcessingTimeUnknown()
     try:  # the processing-time answer (issue 9 item 4) lives in actions/facts.py once merged
         facts = importlib.import_module("actions.facts")
     except ImportError:
@@ -35,6 +36,19 @@ def _actions() -> dict[str, object]:
     return table
 
 
+class _ProcessingTimeUnknown:
+    """Until the processing-time answer exists: say honestly that the office knows, for the focus."""
+
+    async def act(self, dispatcher, tracker, domain) -> list[dict]:
+        from actions.services import _service_or_ask
+
+        answer = await _service_or_ask(dispatcher, tracker)
+        _, service, events = answer
+        if service is not None and "summary" not in answer.said:
+            dispatcher.utter_message(response="utter_processing_time_unknown", name=service.name)
+        return events
+
+
 def part_action(kind: str | None):
-    """The action answering this kind of follow-up, or None (processing time before actions/facts.py exists)."""
+    """The action answering this kind of follow-up, or None."""
     return _actions().get(kind) if kind else None

@@ -199,3 +199,11 @@ async def test_unknown_place_with_a_focus_still_asks_for_a_bw_place(run_action):
     tracker = make_tracker("in Atlantis", "inform_place", slots={"service_id": "personalausweis"})
     messages, _ = await run_action(ActionSetPlace(), tracker)
     assert responses(messages) == ["utter_place_unknown"]
+
+
+async def test_processing_time_question_stays_with_the_focus(run_action):
+    tracker = make_tracker("Und wie lange dauert das?", "search_service", slots={"service_id": "reisepass", "place_ags": ULM})
+    messages, slots = await run_action(ActionAnswerService(), tracker)
+    assert messages and "utter_service_summary" not in responses(messages)
+    assert {m["name"] for m in messages if m.get("name")} <= {"Reisepass beantragen"}
+    assert slots["service_id"] == "reisepass"
