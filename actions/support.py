@@ -58,14 +58,18 @@ class ActionOutOfScope(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         c = await core()
-        scope, _ = await dialogue_data()
+        scope, relations = await dialogue_data()
         text = message_text(tracker)
         if scope.wants_person(text):
             return handoff(dispatcher, c, tracker)
         if (reply := scope_reply(dispatcher, scope, tracker)) is not None:
             return reply
-        if tracker.get_slot("service_id") and (part := part_action(scope.question_type(text))) is not None:
-            return await part.act(dispatcher, tracker, domain)
+        if tracker.get_slot("service_id"):  # a typed follow-up the NLU filed as off-topic
+            if (part := part_action(scope.question_type(text))) is not None:
+                return await part.act(dispatcher, tracker, domain)
+            focus = resolve_focus(c, scope, relations, tracker)
+            if focus.how == "variant":  # "und für mein Kind?"
+                return answer_service(dispatcher, c, tracker, focus.service, place_from_message(c, tracker))
         if (events := handoff_if_stuck(dispatcher, c, tracker)) is not None:
             return events
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -207,3 +207,9 @@ async def test_processing_time_question_stays_with_the_focus(run_action):
     assert messages and "utter_service_summary" not in responses(messages)
     assert {m["name"] for m in messages if m.get("name")} <= {"Reisepass beantragen"}
     assert slots["service_id"] == "reisepass"
+
+
+async def test_variant_filed_as_off_topic_is_answered(run_action):
+    tracker = make_tracker("und wenn ich ihn verloren habe?", "out_of_scope", slots={"service_id": "personalausweis"})
+    _, slots = await run_action(ActionOutOfScope(), tracker)
+    assert slots["service_id"] == "personalausweis_verlust"
