@@ -12,7 +12,7 @@ from actions.context import message_text, place_from_message
 from actions.flows import answer_service, apply_place, handoff, not_understood, say_office
 from actions.focus import SWITCH_MARGIN, Focus, resolve_focus
 from actions.followups import part_action
-from actions.scope import answer_first_need, scope_reply
+from actions.scope import answer_first_need, first_of, scope_reply
 from bot.search import GOOD_MATCH
 
 #: Intents whose own answer names the office: no office ahead of it when the message names a place.
@@ -89,8 +89,8 @@ class ActionAnswerService(SafeAction):
         if scope.wants_person(text) and not _confident(focus):  # "Ich will keinen Bot, ich will einen Menschen!"
             return handoff(dispatcher, c, tracker)
         place = place_from_message(c, tracker)
-        if focus.how in ("search", "ambiguous", "none") and (
-                events := answer_first_need(dispatcher, c, scope, relations, tracker, place)) is not None:
+        if focus.how in ("search", "entity", "ambiguous", "none") and (
+                events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus))) is not None:
             return events
         if focus.how == "ambiguous":
             dispatcher.utter_message(

@@ -10,7 +10,7 @@ from actions.context import known_place, message_text, place_from_message
 from actions.flows import answer_service, handoff, handoff_if_stuck, not_understood
 from actions.focus import SWITCH_MARGIN, resolve_focus
 from actions.followups import part_action
-from actions.scope import answer_first_need, scope_reply
+from actions.scope import answer_first_need, first_of, scope_reply
 from bot.search import GOOD_MATCH
 
 
@@ -30,7 +30,7 @@ async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
             return await part.act(dispatcher, tracker, domain)
         return None
     place = place_from_message(c, tracker)
-    if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place)) is not None:
+    if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus))) is not None:
         return events
     if focus.service is not None and (focus.how != "search" or focus.score >= GOOD_MATCH + SWITCH_MARGIN):
         return answer_service(dispatcher, c, tracker, focus.service, place)

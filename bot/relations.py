@@ -41,12 +41,17 @@ class Variant:
 
 
 class Relations:
-    def __init__(self, kinds: dict[str, tuple[str, ...]], relations: list[Relation]) -> None:
+    def __init__(self, kinds: dict[str, tuple[str, ...]], relations: list[Relation],
+                 second_needs: frozenset[str] = frozenset()) -> None:
         self.kinds = kinds
         self.relations = relations
+        #: Kinds that mean a second need (Umzug + Hund), not a variant of the same Leistung.
+        self.second_needs = second_needs
         self._by_source: dict[str, list[Relation]] = {}
+        self._pairs: set[frozenset[str]] = set()
         for r in relations:
             self._by_source.setdefault(r.source, []).append(r)
+            self._pairs.add(frozenset((r.source, r.target)))
 
     @classmethod
     def load(cls, path: Path) -> Relations:
@@ -72,7 +77,10 @@ class Relations:
             if not isinstance(item, dict) or not all(item.get(k) for k in ("from", "kind", "to")):
                 raise RelationsError(f"relations.yml: Beziehung {i} braucht 'from', 'kind' und 'to'")
             relations.append(Relation(str(item["from"]), str(item["kind"]), str(item["to"])))
-        return cls(kinds, relations)
+        second = doc.get("second_needs") or []
+        if not isinstance(second, list):
+            raise RelationsError("relations.yml: 'second_needs' muss eine Liste von Arten sein")
+        return cls(kinds, relations, frozenset(str(k) for k in second))
 
     def kinds_in(self, text: str) -> dict[str, frozenset[str]]:
         """Variant kinds the message mentions, each with the words that matched."""
@@ -93,6 +101,15 @@ class Relations:
 
     def variant(self, source: str, text: str) -> Variant | None:
         return self.related(source, self.kinds_in(text))
+
+    def second_need(self, source: str, text: str) -> Variant | None:
+        """A second need of ``source`` the text names ("… und ein Auto" after the Umzug)."""
+        kinds = {k: v for k, v in self.kinds_in(text).items() if k in self.second_needs}
+        return self.related(source, kinds) if kinds else None
+
+    def linked(self, a: str, b: str) -> bool:
+        """Whether a relation joins the two Leistungen (in either direction)."""
+        return frozenset((a, b)) in self._pairs
 
 
 @functools.lru_cache(maxsize=4)

@@ -61,6 +61,8 @@ def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = Tr
             findings.append(Finding(ERROR, file, line, f"'{r.source}' mit Art '{r.kind}' steht schon in Zeile "
                                                       f"{seen[(r.source, r.kind)]}; nur die erste zählt"))
         seen.setdefault((r.source, r.kind), line)
+    for kind in sorted(relations.second_needs - set(relations.kinds)):
+        findings.append(Finding(ERROR, file, line_of(doc, "second_needs"), f"Art '{kind}' in 'second_needs' ist unter 'kinds' nicht definiert"))
     used = {r.kind for r in relations.relations}
     for kind in relations.kinds:
         if kind not in used:
@@ -75,7 +77,8 @@ def _problems(relations: Relations, known_ids: set[str], servicebw_loaded: bool)
                if v not in known_ids and not (v.startswith("sbw-") and not servicebw_loaded)]
     return bool(unknown or len(set(pairs)) != len(pairs)
                 or any(r.kind not in relations.kinds or r.source == r.target for r in relations.relations)
-                or set(relations.kinds) - {r.kind for r in relations.relations})
+                or set(relations.kinds) - {r.kind for r in relations.relations}
+                or relations.second_needs - set(relations.kinds))
 
 
 def check_scope(root: Path) -> list[Finding]:
