@@ -118,3 +118,30 @@ def test_needs_work_is_bounded(core):
     text = ", ".join(["Hund anmelden", "Reisepass", "Führerschein", "Sperrmüll", "Wohngeld", "Kindergeld"] * 50)
     needs = find_needs(core, get_relations(), text, get_scope().need_words)
     assert len(needs) == MAX_NEEDS
+
+
+@pytest.mark.parametrize("text", [
+    "ich bin umgezogen und muss mich anmelden",
+    "Wohnmobil anmelden",
+    "wo bekomm ich die urkunde wenn jemand gestorben ist",
+])
+def test_one_need_stays_one_need(core, text):
+    first = core.search(get_scope().need_words(text), 1)[0].service
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first)
+    assert [n.service.id for n in needs] == [first.id]
+
+
+def test_variant_in_a_later_clause_is_no_second_need(core):
+    """"… Reisepass abgelaufen, gibt es einen vorläufigen Reisepass?" is one need, not two."""
+    text = "unser Flug geht am Freitag und der Reisepass ist abgelaufen, gibt es einen vorläufigen Reisepass?"
+    first = core.catalogue.get("vorlaeufiger_reisepass")
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first)
+    assert [n.service.id for n in needs] == ["vorlaeufiger_reisepass"]
+
+
+def test_validate_reports_an_unknown_second_need_kind(tmp_path):
+    root = _project(tmp_path, "kinds:\n  hund: [hund]\nsecond_needs: [hund, katze]\nrelations:\n"
+                               "  - {from: wohnsitz_anmelden, kind: hund, to: hund_anmelden}\n")
+    findings = check_relations(root, {"wohnsitz_anmelden", "hund_anmelden"})
+    assert [(f.level, f.line) for f in findings] == [(ERROR, 3)]
+    assert "'katze'" in findings[0].text
