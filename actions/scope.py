@@ -38,7 +38,7 @@ def answer_first_need(dispatcher: CollectingDispatcher, core: Core, scope: Scope
     text = message_text(tracker)
     if not text or text.startswith("/"):
         return None
-    needs = find_needs(core, relations, text, scope.need_words, first)
+    needs = find_needs(core, relations, text, scope.need_words, first, scope.names_own_need)
     if len(needs) < 2:
         return None
     events = answer_service(dispatcher, core, tracker, needs[0].service, place)

@@ -43,16 +43,29 @@ def clauses(text: str) -> list[str]:
 
 
 def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str], str] = lambda s: s,
-               first: Service | None = None) -> list[Need]:
-    """Distinct Leistungen the message asks for, the first need first, the others in order of mention.
+               first: Service | None = None, own_need: Callable[[str], bool] = bool) -> list[Need]:
+    """Distinct Leistungen the message asks for, in the order of mention.
 
     ``clean``: turns a clause into the words that may name a Leistung (drops question words).
     ``first``: the Leistung the whole message names, if the caller knows it.
+    ``own_need``: whether a later clause can name a need of its own ("wie abmelden?" cannot). The needs keep the order
+    of mention when the first clause names a Leistung clearly (and ``first`` is among the needs);
+    otherwise ``first`` leads and the clauses add the others.
     """
     parts = clauses(text)
     if len(parts) < 2:  # one clause is one need, however many words it has
         return [Need(first, text, 1.0)] if first is not None else []
-    needs: list[Need] = [Need(first, text, 1.0)] if first is not None else []
+    ordered = _collect(core, relations, parts, clean, [], own_need)
+    if len(ordered) >= 2 and ordered[0].score >= PART_MATCH and (
+            first is None or any(n.service.id == first.id for n in ordered)):
+        return ordered
+    if first is None:
+        return ordered if len(ordered) >= 2 else ordered[:1]
+    return _collect(core, relations, parts, clean, [Need(first, text, 1.0)], own_need)
+
+
+def _collect(core: Core, relations: Relations, parts: list[str], clean: Callable[[str], str],
+             needs: list[Need], own_need: Callable[[str], bool]) -> list[Need]:
     for part in parts:
         if len(needs) >= MAX_NEEDS:
             break
@@ -69,7 +82,8 @@ def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str
         second = relations.second_need(head, part)
         if second is not None and (related := core.catalogue.get(second.target)) is not None:
             service, score = related, 1.0
-        elif hits and hits[0].score >= PART_MATCH and not relations.linked(head, hits[0].service.id):
+        elif (hits and hits[0].score >= PART_MATCH and own_need(part)
+              and not relations.variant_of(head, hits[0].service.id)):
             service, score = hits[0].service, hits[0].score
         if service is not None and all(n.service.id != service.id for n in needs):
             needs.append(Need(service, part, score))

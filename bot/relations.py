@@ -51,7 +51,8 @@ class Relations:
         self._pairs: set[frozenset[str]] = set()
         for r in relations:
             self._by_source.setdefault(r.source, []).append(r)
-            self._pairs.add(frozenset((r.source, r.target)))
+            if r.kind not in second_needs:
+                self._pairs.add(frozenset((r.source, r.target)))
 
     @classmethod
     def load(cls, path: Path) -> Relations:
@@ -107,8 +108,8 @@ class Relations:
         kinds = {k: v for k, v in self.kinds_in(text).items() if k in self.second_needs}
         return self.related(source, kinds) if kinds else None
 
-    def linked(self, a: str, b: str) -> bool:
-        """Whether a relation joins the two Leistungen (in either direction)."""
+    def variant_of(self, a: str, b: str) -> bool:
+        """Whether a variant relation (not a second need) joins the two Leistungen, in either direction."""
         return frozenset((a, b)) in self._pairs
 
 

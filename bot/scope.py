@@ -44,6 +44,7 @@ class Scope:
     handoff_words: tuple[str, ...]
     handoff_unless: tuple[str, ...]
     place_statement: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()
 
     def adjacent(self, text: str) -> Topic | None:
         """The adjacent topic the message is about (first in file order), or None."""
@@ -77,6 +78,10 @@ class Scope:
     def need_words(self, text: str) -> str:
         """Like :meth:`residual`, also without the words of a bare place statement ("ich wohne in …")."""
         return self.residual(text, self.place_statement)
+
+    def names_own_need(self, text: str) -> bool:
+        """Whether a clause says more than what to do ("wie abmelden?" is about the Leistung before it)."""
+        return bool(set(self.need_words(text).split()) - self.actions)
 
 
 def _list(doc: dict, key: str, where: str) -> tuple[str, ...]:
@@ -113,7 +118,8 @@ def parse_scope(adjacent: dict, words: dict) -> Scope:
     handoff = words.get("handoff") or {}
     return Scope(tuple(topics), questions, frozenset(_list(words, "fuellwoerter", "dialogue_words")),
                  _list(handoff, "words", "handoff"), _list(handoff, "ausser", "handoff"),
-                 frozenset(_list(words, "wohnort", "dialogue_words")))
+                 frozenset(_list(words, "wohnort", "dialogue_words")),
+                 frozenset(_list(words, "handlungen", "dialogue_words")))
 
 
 def _read(path: Path) -> dict:

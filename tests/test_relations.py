@@ -145,3 +145,10 @@ def test_validate_reports_an_unknown_second_need_kind(tmp_path):
     findings = check_relations(root, {"wohnsitz_anmelden", "hund_anmelden"})
     assert [(f.level, f.line) for f in findings] == [(ERROR, 3)]
     assert "'katze'" in findings[0].text
+
+
+def test_a_clause_that_only_says_what_to_do_is_no_second_need(core):
+    text = "ich höre mit meinem Kleingewerbe auf, wie abmelden?"
+    first = core.catalogue.get("gewerbe_abmelden")
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first, get_scope().names_own_need)
+    assert [n.service.id for n in needs] == ["gewerbe_abmelden"]

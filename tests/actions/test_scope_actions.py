@@ -111,3 +111,12 @@ async def test_one_need_with_a_place_is_not_split_into_two(run_action):
     tracker = make_tracker("Ich brauche einen neuen Personalausweis, ich wohne in Fellbach", "search_service")
     messages, _ = await run_action(ActionAnswerService(), tracker)
     assert "utter_more_needs" not in responses(messages)
+
+
+async def test_move_keeps_the_order_of_mention_when_the_nlu_tags_only_the_car(run_action):
+    tracker = make_tracker("Ich ziehe um, habe einen Hund und ein Auto", "search_service",
+                           [{"entity": "service", "value": "Auto"}], slots={"place_ags": "08421000"})
+    messages, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == "wohnsitz_anmelden"
+    assert [b["title"] for b in _more(messages)["buttons"]] == ["Hund anmelden (Hundesteuer)",
+                                                                "Fahrzeug ummelden (Halterwechsel oder Umzug)"]
