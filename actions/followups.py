@@ -7,7 +7,9 @@ search, "Was kostet das?" as off-topic): the words say the question type, the ow
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
+from pathlib import Path
 
 from rasa_sdk import Action
 
@@ -24,7 +26,12 @@ def _actions() -> dict[str, object]:
         "appointment": ActionAnswerAppointment(),
     }
     table["processing_time"] = _ProcessingTimeUnknown()
-    try:  # the processing-time answer (issue 9 item 4) lives in actions/facts.py once merged
+    # The processing-time answer (issue 9 item 4) lives in actions/facts.py once merged; only a module of
+    # this very package counts (an editable install elsewhere may expose another checkout's file).
+    spec = importlib.util.find_spec("actions.facts")
+    if spec is None or spec.origin is None or Path(spec.origin).parent != Path(__file__).parent:
+        return table
+    try:
         facts = importlib.import_module("actions.facts")
     except ImportError:
         return table
