@@ -11,12 +11,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.core import Core, get_core
+from bot.relations import Relations, get_relations
+from bot.scope import Scope, get_scope
 
 log = logging.getLogger(__name__)
 _lock = asyncio.Lock()
 
 
 _core: Core | None = None
+_dialogue: tuple[Scope, Relations] | None = None
 
 
 async def core() -> Core:
@@ -27,6 +30,16 @@ async def core() -> Core:
             if _core is None:
                 _core = await asyncio.to_thread(get_core)
     return _core
+
+
+async def dialogue_data() -> tuple[Scope, Relations]:
+    """Scope words/topics and the relations between Leistungen, loaded once like the core."""
+    global _dialogue
+    if _dialogue is None:
+        async with _lock:
+            if _dialogue is None:
+                _dialogue = await asyncio.to_thread(lambda: (get_scope(), get_relations()))
+    return _dialogue
 
 
 class SafeAction(Action, ABC):

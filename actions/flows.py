@@ -102,3 +102,13 @@ def not_understood(dispatcher: CollectingDispatcher, core: Core, tracker: Tracke
     suggestions = weak or [core.catalogue.get(sid) for sid in POPULAR if core.catalogue.get(sid)]
     dispatcher.utter_message(response="utter_rephrase", buttons=[render.service_button(s) for s in suggestions[:3]])
     return [SlotSet("failures", float(failures))]
+
+
+def handoff(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> list[dict]:
+    """A personal contact: the office for the Leistung in focus at the known place, else the Rathaus."""
+    g, _ = known_place(core, tracker)
+    sid = tracker.get_slot("service_id")
+    service = core.catalogue.get(sid) if sid else None
+    office = core.responsibility.office(service, g) if service and g else None
+    dispatcher.utter_message(response="utter_handoff", contact=render.contact_text(g, office))
+    return [SlotSet("failures", 0.0), SlotSet("pending", None)]

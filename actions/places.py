@@ -19,6 +19,10 @@ class ActionSetPlace(SafeAction):
         c = await core()
         res = place_from_message(c, tracker)
         if res is None:
+            from actions.support import rescue  # "und für mein Kind?" filed as a place message
+
+            if (events := await rescue(dispatcher, tracker, domain)) is not None:
+                return events
             dispatcher.utter_message(response="utter_place_unknown")
             return [SlotSet("pending", "place")]
         named = service_from_message(c, tracker, entities_only=True).service

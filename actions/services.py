@@ -7,21 +7,73 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.base import SafeAction, core
-from actions.context import place_from_message, service_from_message, service_from_slot
+from actions.base import SafeAction, core, dialogue_data
+from actions.context import message_text, place_from_message
 from actions.facts_text import fees_sentence
-from actions.flows import answer_service, not_understood
+from actions.flows import answer_service, apply_place, handoff, not_understood, say_office
+from actions.focus import SWITCH_MARGIN, Focus, resolve_focus
+from actions.followups import part_action
+from actions.scope import answer_first_need, first_of, scope_reply
+from bot.search import GOOD_MATCH
+
+#: Intents whose own answer names the office: no office ahead of it when the message names a place.
+_NAMES_OFFICE = frozenset({"ask_responsible_office", "ask_opening_hours", "ask_appointment"})
+
+
+class FocusAnswer(tuple):
+    """``(core, service, events)`` as before, plus ``said``: the parts of the answer already given."""
+
+    said: frozenset[str]
+
+    def __new__(cls, c, service, events, said=frozenset()):
+        obj = super().__new__(cls, (c, service, events))
+        obj.said = frozenset(said)
+        return obj
 
 
 async def _service_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker):
-    """The Leistung named now or earlier in the conversation; asks for it when there is none."""
+    """The focus resolver of every follow-up: the Leistung this question is about, or None.
+
+    - Leistung in focus, message names no other one with confidence: that Leistung (and its office first
+      when the message names a place).
+    - A Leistung new in the conversation (named now, or a variant of the focus via relations.yml): the
+      whole answer (summary, online, documents, office) is given here; ``said`` tells the caller.
+    - An adjacent topic ("Was kostet eine Hundehaftpflicht?"): the honest scope answer, service None.
+    - Nothing to go on: asks which Leistung (or offers the close matches), service None.
+    """
     c = await core()
-    choice = service_from_message(c, tracker)
-    service = choice.service or service_from_slot(c, tracker)
+    scope, relations = await dialogue_data()
+    focus = resolve_focus(c, scope, relations, tracker, follow_up=True)
+    if focus.how not in ("entity",) and (reply := scope_reply(dispatcher, scope, tracker)) is not None:
+        return FocusAnswer(c, None, reply)
+    if focus.how == "ambiguous":
+        dispatcher.utter_message(response="utter_did_you_mean",
+                                 buttons=[render.service_button(h.service) for h in focus.hits])
+        return FocusAnswer(c, None, [SlotSet("pending", "service")])
+    service = focus.service
     if service is None:
         dispatcher.utter_message(response="utter_which_service")
-        return c, None, [SlotSet("pending", "service")]
-    return c, service, [SlotSet("service_id", service.id)]
+        return FocusAnswer(c, None, [SlotSet("pending", "service")])
+    place = place_from_message(c, tracker)
+    if focus.new:
+        events = answer_service(dispatcher, c, tracker, service, place)
+        # The whole answer named the office (or asked for the place, or which of several places).
+        said = {"summary", "online", "documents", "office"} if service.curated else {"summary", "office"}
+        return FocusAnswer(c, service, events, said)
+    events: list[dict] = [SlotSet("service_id", service.id)]
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if place is not None and intent not in _NAMES_OFFICE:  # "Welche Unterlagen brauche ich in Fellbach?"
+        g, place_events = apply_place(dispatcher, c, tracker, place)
+        events += place_events
+        if g is not None:
+            say_office(dispatcher, c, service, g, message_text(tracker))
+            return FocusAnswer(c, service, events, {"office"})
+    return FocusAnswer(c, service, events)
+
+
+def _confident(focus: Focus) -> bool:
+    """The message names a Leistung for sure (entity, variant of the focus, or a clear search hit)."""
+    return focus.how in ("entity", "variant") or (focus.how == "search" and focus.score >= GOOD_MATCH + SWITCH_MARGIN)
 
 
 class ActionAnswerService(SafeAction):
@@ -30,19 +82,30 @@ class ActionAnswerService(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         c = await core()
-        choice = service_from_message(c, tracker)
+        scope, relations = await dialogue_data()
+        focus = resolve_focus(c, scope, relations, tracker, follow_up=False)
+        if focus.how != "entity" and (reply := scope_reply(dispatcher, scope, tracker)) is not None:
+            return reply
+        text = message_text(tracker)
+        if scope.wants_person(text) and not _confident(focus):  # "Ich will keinen Bot, ich will einen Menschen!"
+            return handoff(dispatcher, c, tracker)
         place = place_from_message(c, tracker)
-        if choice.ambiguous:
+        if focus.how in ("search", "entity", "ambiguous", "none") and (
+                events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus))) is not None:
+            return events
+        if focus.how == "ambiguous":
             dispatcher.utter_message(
-                response="utter_did_you_mean", buttons=[render.service_button(h.service) for h in choice.hits[:3]]
+                response="utter_did_you_mean", buttons=[render.service_button(h.service) for h in focus.hits]
             )
             events = [SlotSet("pending", "service")]
             if place is not None and place.unique is not None:
                 events += [SlotSet("place_ags", place.unique.ags), SlotSet("place_source", "citizen")]
             return events
-        if choice.service is None:
+        if focus.service is None:
             return not_understood(dispatcher, c, tracker)
-        return answer_service(dispatcher, c, tracker, choice.service, place)
+        if not focus.new and (part := part_action(scope.question_type(message_text(tracker)))) is not None:
+            return await part.act(dispatcher, tracker, domain)  # "welche unterlagen brauche ich dafür" as a search
+        return answer_service(dispatcher, c, tracker, focus.service, place)
 
 
 class ActionAnswerOffice(SafeAction):
@@ -50,8 +113,9 @@ class ActionAnswerOffice(SafeAction):
         return "action_answer_office"
 
     async def act(self, dispatcher, tracker, domain):
-        c, service, events = await _service_or_ask(dispatcher, tracker)
-        if service is None:
+        answer = await _service_or_ask(dispatcher, tracker)
+        c, service, events = answer
+        if service is None or "office" in answer.said:
             return events
         return events + answer_service(dispatcher, c, tracker, service, place_from_message(c, tracker), summary=False)
 
@@ -61,8 +125,9 @@ class ActionAnswerOnline(SafeAction):
         return "action_answer_online"
 
     async def act(self, dispatcher, tracker, domain):
-        _, service, events = await _service_or_ask(dispatcher, tracker)
-        if service is not None:
+        answer = await _service_or_ask(dispatcher, tracker)
+        _, service, events = answer
+        if service is not None and "online" not in answer.said:
             link = f" Mehr dazu: {service.servicebw_url()}" if service.servicebw_id else ""
             online = render.online_sentence(service) or "Ob das online geht, weiß ich leider nicht."
             dispatcher.utter_message(response="utter_service_online", name=service.name, online=online, link=link)
@@ -74,8 +139,9 @@ class ActionAnswerDocuments(SafeAction):
         return "action_answer_documents"
 
     async def act(self, dispatcher, tracker, domain):
-        _, service, events = await _service_or_ask(dispatcher, tracker)
-        if service is not None:
+        answer = await _service_or_ask(dispatcher, tracker)
+        _, service, events = answer
+        if service is not None and "documents" not in answer.said:
             if service.documents:
                 dispatcher.utter_message(response="utter_service_documents_for", name=service.name,
                                          documents=render.documents_sentence(service))

@@ -5,10 +5,36 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions import local_info, render
-from actions.base import SafeAction, core
-from actions.context import known_place, place_from_message, service_from_message, service_from_slot
-from actions.flows import answer_service, handoff_if_stuck, not_understood
+from actions.base import SafeAction, core, dialogue_data
+from actions.context import known_place, message_text, place_from_message
+from actions.flows import answer_service, handoff, handoff_if_stuck, not_understood
+from actions.focus import SWITCH_MARGIN, resolve_focus
+from actions.followups import part_action
+from actions.scope import answer_first_need, first_of, scope_reply
 from bot.search import GOOD_MATCH
+
+
+async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
+    """What a misfiled message may still be: a wish for a person, an adjacent topic, a typed follow-up
+    about the Leistung in focus, or clearly a Leistung. None if none of these."""
+    c = await core()
+    scope, relations = await dialogue_data()
+    text = message_text(tracker)
+    if scope.wants_person(text):
+        return handoff(dispatcher, c, tracker)
+    if (reply := scope_reply(dispatcher, scope, tracker)) is not None:
+        return reply
+    focus = resolve_focus(c, scope, relations, tracker, follow_up=True)
+    if focus.service is not None and not focus.new:
+        if (part := part_action(scope.question_type(text))) is not None:
+            return await part.act(dispatcher, tracker, domain)
+        return None
+    place = place_from_message(c, tracker)
+    if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus))) is not None:
+        return events
+    if focus.service is not None and (focus.how != "search" or focus.score >= GOOD_MATCH + SWITCH_MARGIN):
+        return answer_service(dispatcher, c, tracker, focus.service, place)
+    return None
 
 
 class ActionFallback(SafeAction):
@@ -18,21 +44,32 @@ class ActionFallback(SafeAction):
         return "action_fallback"
 
     async def act(self, dispatcher, tracker, domain):
-        c = await core()
-        choice = service_from_message(c, tracker)
-        if choice.service is not None and choice.hits[0].score >= GOOD_MATCH + 0.15:
-            return answer_service(dispatcher, c, tracker, choice.service, place_from_message(c, tracker))
-        return not_understood(dispatcher, c, tracker)
+        if (events := await rescue(dispatcher, tracker, domain)) is not None:
+            return events
+        return not_understood(dispatcher, await core(), tracker)
 
 
 class ActionOutOfScope(SafeAction):
-    """Off-topic (or gibberish the classifier files as off-topic): explain the scope; twice in a row → contact."""
+    """Off-topic: an adjacent topic gets who helps instead; chit-chat and politics a neutral scope reply;
+    twice in a row → contact. A misfiled wish for a person or follow-up question is still answered."""
 
     def name(self) -> str:
         return "action_out_of_scope"
 
     async def act(self, dispatcher, tracker, domain):
         c = await core()
+        scope, relations = await dialogue_data()
+        text = message_text(tracker)
+        if scope.wants_person(text):
+            return handoff(dispatcher, c, tracker)
+        if (reply := scope_reply(dispatcher, scope, tracker)) is not None:
+            return reply
+        if tracker.get_slot("service_id"):  # a typed follow-up the NLU filed as off-topic
+            if (part := part_action(scope.question_type(text))) is not None:
+                return await part.act(dispatcher, tracker, domain)
+            focus = resolve_focus(c, scope, relations, tracker)
+            if focus.how == "variant":  # "und für mein Kind?"
+                return answer_service(dispatcher, c, tracker, focus.service, place_from_message(c, tracker))
         if (events := handoff_if_stuck(dispatcher, c, tracker)) is not None:
             return events
         dispatcher.utter_message(response="utter_out_of_scope")
@@ -44,12 +81,7 @@ class ActionHandoff(SafeAction):
         return "action_handoff"
 
     async def act(self, dispatcher, tracker, domain):
-        c = await core()
-        g, _ = known_place(c, tracker)
-        service = service_from_slot(c, tracker)
-        office = c.responsibility.office(service, g) if service and g else None
-        dispatcher.utter_message(response="utter_handoff", contact=render.contact_text(g, office))
-        return [SlotSet("failures", 0.0), SlotSet("pending", None)]
+        return handoff(dispatcher, await core(), tracker)
 
 
 class ActionFeedback(SafeAction):
@@ -70,22 +102,33 @@ class _OfficeInfo(SafeAction):
     local = staticmethod(lambda ags, service_id: None)  # text from the Kommune's local information, or None
 
     async def act(self, dispatcher, tracker, domain):
+        from actions.services import _service_or_ask
+
         c = await core()
-        service = service_from_message(c, tracker).service or service_from_slot(c, tracker)
+        scope, relations = await dialogue_data()
         res = place_from_message(c, tracker)
         g = res.unique if res is not None else known_place(c, tracker)[0]
-        if g is not None and (text := self.local(g.ags, service.id if service else None)):
+        if resolve_focus(c, scope, relations, tracker).service is None and not tracker.get_slot("service_id"):
+            if g is not None and (text := self.local(g.ags, None)):
+                dispatcher.utter_message(text=text)  # entered by the Kommune in the staff console
+                return []
+            dispatcher.utter_message(response=self.generic)  # "Wann hat das Rathaus offen?"
+            return []
+        answer = await _service_or_ask(dispatcher, tracker)
+        _, service, events = answer
+        if service is None:
+            return events
+        if g is not None and (text := self.local(g.ags, service.id)):
             dispatcher.utter_message(text=text)  # entered by the Kommune in the staff console
-            return [SlotSet("service_id", service.id)] if service else []
-        office = c.responsibility.office(service, g) if service and g else None
+            return events
+        office = c.responsibility.office(service, g) if g else None
         if office is None:
             dispatcher.utter_message(response=self.generic)
-            return []
+            return events
         dispatcher.utter_message(response=self.specific, office=office.name,
                                  url=office.url or render.SERVICEBW_HOME)
-        events = [SlotSet("service_id", service.id)]
         if res is not None and res.unique is not None:
-            events += [SlotSet("place_ags", g.ags), SlotSet("place_source", "citizen")]
+            events = [*events, SlotSet("place_ags", g.ags), SlotSet("place_source", "citizen")]
         return events
 
 
@@ -103,5 +146,3 @@ class ActionAnswerAppointment(_OfficeInfo):
 
     def name(self) -> str:
         return "action_answer_appointment"
-
-

@@ -26,6 +26,7 @@ from bot.staff.checks_nlu import (
     check_service_examples,
     check_synonyms,
 )
+from bot.staff.checks_relations import check_relations, check_scope
 from bot.staff.checks_zustaendigkeit import check_zustaendigkeit
 from bot.staff.yaml_lines import ERROR, WARNING, Example, Finding, read_nlu
 
@@ -79,6 +80,8 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_heldout(root, examples, catalogue.entries, longtail_names)
     findings += check_zustaendigkeit(root, data, rule_ids)
     findings += check_console_data(root, catalogue.ids)
+    findings += check_relations(root, catalogue.ids | longtail, bool(servicebw))
+    findings += check_scope(root)
     return findings
 
 

@@ -15,9 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def real_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from bot.launcher.stack import Stack
-
     from bot.console.accounts import AccountStore
+    from bot.launcher.stack import Stack
 
     ensure_browser_deps()
     work = tmp_path_factory.mktemp("console_chat")

@@ -1,0 +1,91 @@
+"""The Leistung in focus: which Leistung a message is about, given the one under discussion.
+
+One policy, used by every follow-up (``actions.services._service_or_ask``), by the search answer and
+by the fallback. A follow-up ("Welche Unterlagen brauche ich?", "und wenn ich ihn verloren habe?")
+stays with the Leistung in focus (slot ``service_id``) unless the message itself names another one
+with confidence: an NLU ``service`` entity, or a search hit clearly above the threshold on words that
+are not question words. Variants of the focus move along ``data/catalogue/relations.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rasa_sdk import Tracker
+
+from actions.context import AMBIGUITY_MARGIN, entity_values, message_text, service_from_slot
+from bot.catalogue import Service
+from bot.core import Core
+from bot.relations import Relations
+from bot.scope import Scope
+from bot.search import GOOD_MATCH, Hit
+
+#: With a Leistung in focus, a follow-up switches to a searched Leistung only this far above GOOD_MATCH.
+SWITCH_MARGIN = 0.15
+
+
+@dataclass
+class Focus:
+    service: Service | None
+    new: bool = False  # named in this message and not the Leistung in focus
+    how: str = "none"  # entity | search | variant | focus | ambiguous | none
+    hits: list[Hit] = field(default_factory=list)
+    score: float = 1.0  # of the search hit, for how == "search"
+
+
+def _good(core: Core, text: str, limit: int = 5) -> list[Hit]:
+    return [h for h in core.search(text, limit) if h.score >= GOOD_MATCH] if text.strip() else []
+
+
+def _close(hits: list[Hit]) -> list[Hit]:
+    return [h for h in hits if h.score >= hits[0].score - AMBIGUITY_MARGIN] if hits else []
+
+
+def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Tracker,
+                  follow_up: bool = True) -> Focus:
+    """Which Leistung this message is about. ``follow_up``: the NLU read a question about a Leistung
+    (documents, fees, …), so the focus wins unless another Leistung is named with confidence."""
+    focus = service_from_slot(core, tracker)
+    text = message_text(tracker)
+    values = entity_values(tracker, "service")
+
+    def found(service: Service, how: str) -> Focus:
+        return Focus(service, focus is None or service.id != focus.id, how)
+
+    for value in values:  # a button, or an NLU entity the synonyms map to a catalogue id
+        if (service := core.catalogue.get(value)) is not None:
+            return found(service, "entity")
+    if text.startswith("/"):  # a quick reply carries no citizen words
+        return Focus(focus, False, "focus") if focus else Focus(None)
+
+    kinds = relations.kinds_in(text) if focus is not None else {}
+    variant_words = frozenset().union(*kinds.values()) if kinds else frozenset()
+    own_words = scope.residual(text, variant_words | scope.place_statement)  # words that may name a different Leistung
+    hits = _good(core, own_words)
+    threshold = GOOD_MATCH + SWITCH_MARGIN if (focus is not None and follow_up) else GOOD_MATCH
+    entity_hits = [h for v in values for h in _good(core, scope.residual(v))]
+    if entity_hits:  # an entity names a Leistung with confidence: rank its candidates by the whole message
+        ids = {h.service.id for h in entity_hits}
+        ranked = [h for h in core.search(scope.need_words(text), 20) if h.service.id in ids] or entity_hits
+        hits, threshold = sorted(ranked, key=lambda h: -h.score), 0.0
+    if hits and hits[0].score >= threshold:
+        if not entity_hits and variant_words:  # "Führerschein verloren" while the Perso is in focus
+            hits = _good(core, scope.need_words(text)) or hits
+        close = _close(hits)
+        if focus is not None and any(h.service.id == focus.id for h in close):
+            return _variant_or_focus(core, relations, focus, kinds)
+        if len(close) > 1 and not (focus is not None and follow_up):
+            return Focus(None, False, "ambiguous", close[:3])
+        chosen = found(close[0].service, "search")
+        chosen.score = close[0].score
+        return chosen
+    if focus is not None:
+        return _variant_or_focus(core, relations, focus, kinds)
+    return Focus(None)
+
+
+def _variant_or_focus(core: Core, relations: Relations, focus: Service, kinds) -> Focus:
+    variant = relations.related(focus.id, kinds) if kinds else None
+    if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
+        return Focus(related, True, "variant")
+    return Focus(focus, False, "focus")

@@ -1,0 +1,90 @@
+"""Several needs in one message: "Ich ziehe um, habe einen Hund und ein Auto".
+
+The message is split into clauses (punctuation, conjunctions) and each clause is searched with the
+core's search. The first need is the Leistung the whole message names (``first``) or else the first
+clause that matches well. A later clause adds a need when it names a second need of the first
+(``relations.yml``, kinds listed under ``second_needs``: Umzug + Auto -> Fahrzeug ummelden,
+Sterbefall + Jagdwaffen -> Waffenbesitzkarte im Erbfall) or when it names another Leistung clearly
+(:data:`PART_MATCH`) that is not just a variant of the first. Bounded: at most :data:`MAX_PARTS`
+clauses of the first :data:`MAX_CHARS` characters, at most :data:`MAX_NEEDS` results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.catalogue import Service
+from bot.core import Core
+from bot.relations import Relations
+
+MAX_CHARS = 400
+MAX_PARTS = 6
+MAX_NEEDS = 3
+#: A first need found in a clause (not by the whole message) must match at least this well.
+FIRST_MATCH = 0.6
+#: A later clause must match at least this well to count as a need of its own.
+PART_MATCH = 0.85
+_SPLIT = re.compile(r"[,;:.!?]+|\s+(?:und|sowie|außerdem|ausserdem|zudem|plus|und dann|danach)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Need:
+    service: Service
+    part: str
+    score: float
+
+
+def clauses(text: str) -> list[str]:
+    """The message cut at punctuation and conjunctions; empty and one-letter parts dropped."""
+    parts = [p.strip() for p in _SPLIT.split(text[:MAX_CHARS])]
+    return [p for p in parts if len(p) > 1][:MAX_PARTS]
+
+
+def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str], str] = lambda s: s,
+               first: Service | None = None, own_need: Callable[[str], bool] = bool) -> list[Need]:
+    """Distinct Leistungen the message asks for, in the order of mention.
+
+    ``clean``: turns a clause into the words that may name a Leistung (drops question words).
+    ``first``: the Leistung the whole message names, if the caller knows it.
+    ``own_need``: whether a later clause can name a need of its own ("wie abmelden?" cannot). The needs keep the order
+    of mention when the first clause names a Leistung clearly (and ``first`` is among the needs);
+    otherwise ``first`` leads and the clauses add the others.
+    """
+    parts = clauses(text)
+    if len(parts) < 2:  # one clause is one need, however many words it has
+        return [Need(first, text, 1.0)] if first is not None else []
+    ordered = _collect(core, relations, parts, clean, [], own_need)
+    if len(ordered) >= 2 and ordered[0].score >= PART_MATCH and (
+            first is None or any(n.service.id == first.id for n in ordered)):
+        return ordered
+    if first is None:
+        return ordered if len(ordered) >= 2 else ordered[:1]
+    return _collect(core, relations, parts, clean, [Need(first, text, 1.0)], own_need)
+
+
+def _collect(core: Core, relations: Relations, parts: list[str], clean: Callable[[str], str],
+             needs: list[Need], own_need: Callable[[str], bool]) -> list[Need]:
+    for part in parts:
+        if len(needs) >= MAX_NEEDS:
+            break
+        query = clean(part)
+        hits = core.search(query, 1) if query else []
+        if not needs:
+            if hits and hits[0].score >= FIRST_MATCH:
+                needs.append(Need(hits[0].service, part, hits[0].score))
+            continue
+        head = needs[0].service.id
+        if hits and hits[0].service.id == head:  # the clause about the first need itself
+            continue
+        service, score = None, 0.0
+        second = relations.second_need(head, part)
+        if second is not None and (related := core.catalogue.get(second.target)) is not None:
+            service, score = related, 1.0
+        elif (hits and hits[0].score >= PART_MATCH and own_need(part)
+              and not relations.variant_of(head, hits[0].service.id)):
+            service, score = hits[0].service, hits[0].score
+        if service is not None and all(n.service.id != service.id for n in needs):
+            needs.append(Need(service, part, score))
+    return needs

@@ -1,0 +1,119 @@
+"""Relations between Leistungen: variants of the Leistung in focus and second needs in one message.
+
+Data: ``data/catalogue/relations.yml`` (staff-editable; ``kinds``: variant kind -> keywords,
+``relations``: from / kind / to). "gibts da auch was vorläufiges?" with the Personalausweis in
+focus -> kind ``vorlaeufig`` -> ``vorlaeufiger_personalausweis``. Plain Python, no Rasa.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.config import catalogue_dir
+from bot.keywords import matched_words, normalise_keywords
+from bot.text import tokens
+
+MAX_WORDS = 80
+
+
+class RelationsError(ValueError):
+    """relations.yml is malformed (message in German, for staff)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    source: str
+    kind: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A related Leistung the message asks for, and the message words that asked for it."""
+
+    target: str
+    kind: str
+    words: frozenset[str]
+
+
+class Relations:
+    def __init__(self, kinds: dict[str, tuple[str, ...]], relations: list[Relation],
+                 second_needs: frozenset[str] = frozenset()) -> None:
+        self.kinds = kinds
+        self.relations = relations
+        #: Kinds that mean a second need (Umzug + Hund), not a variant of the same Leistung.
+        self.second_needs = second_needs
+        self._by_source: dict[str, list[Relation]] = {}
+        self._pairs: set[frozenset[str]] = set()
+        for r in relations:
+            self._by_source.setdefault(r.source, []).append(r)
+            if r.kind not in second_needs:
+                self._pairs.add(frozenset((r.source, r.target)))
+
+    @classmethod
+    def load(cls, path: Path) -> Relations:
+        if not path.is_file():
+            return cls({}, [])
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls.parse(doc)
+
+    @classmethod
+    def parse(cls, doc: object) -> Relations:
+        if not isinstance(doc, dict):
+            raise RelationsError("relations.yml: erwartet ein Objekt mit 'kinds' und 'relations'")
+        raw_kinds = doc.get("kinds") or {}
+        if not isinstance(raw_kinds, dict):
+            raise RelationsError("relations.yml: 'kinds' muss ein Objekt sein (Art -> Liste von Stichwörtern)")
+        kinds: dict[str, tuple[str, ...]] = {}
+        for kind, words in raw_kinds.items():
+            if not isinstance(words, list) or not words:
+                raise RelationsError(f"relations.yml: Art '{kind}' braucht eine nicht leere Liste von Stichwörtern")
+            kinds[str(kind)] = normalise_keywords(words)
+        relations: list[Relation] = []
+        for i, item in enumerate(doc.get("relations") or [], 1):
+            if not isinstance(item, dict) or not all(item.get(k) for k in ("from", "kind", "to")):
+                raise RelationsError(f"relations.yml: Beziehung {i} braucht 'from', 'kind' und 'to'")
+            relations.append(Relation(str(item["from"]), str(item["kind"]), str(item["to"])))
+        second = doc.get("second_needs") or []
+        if not isinstance(second, list):
+            raise RelationsError("relations.yml: 'second_needs' muss eine Liste von Arten sein")
+        return cls(kinds, relations, frozenset(str(k) for k in second))
+
+    def kinds_in(self, text: str) -> dict[str, frozenset[str]]:
+        """Variant kinds the message mentions, each with the words that matched."""
+        words = tokens(text)[:MAX_WORDS]
+        found: dict[str, frozenset[str]] = {}
+        for kind, keywords in self.kinds.items():
+            idx = matched_words(words, keywords)
+            if idx:
+                found[kind] = frozenset(words[i] for i in idx)
+        return found
+
+    def related(self, source: str, kinds: dict[str, frozenset[str]]) -> Variant | None:
+        """The first relation of ``source`` whose kind the message mentions (file order)."""
+        for r in self._by_source.get(source, ()):
+            if r.kind in kinds:
+                return Variant(r.target, r.kind, kinds[r.kind])
+        return None
+
+    def variant(self, source: str, text: str) -> Variant | None:
+        return self.related(source, self.kinds_in(text))
+
+    def second_need(self, source: str, text: str) -> Variant | None:
+        """A second need of ``source`` the text names ("… und ein Auto" after the Umzug)."""
+        kinds = {k: v for k, v in self.kinds_in(text).items() if k in self.second_needs}
+        return self.related(source, kinds) if kinds else None
+
+    def variant_of(self, a: str, b: str) -> bool:
+        """Whether a variant relation (not a second need) joins the two Leistungen, in either direction."""
+        return frozenset((a, b)) in self._pairs
+
+
+@functools.lru_cache(maxsize=4)
+def get_relations(catalogue: str | None = None) -> Relations:
+    """The relations next to the catalogue (``data/catalogue/relations.yml``), read once per process."""
+    return Relations.load(catalogue_dir(catalogue) / "relations.yml")

@@ -1,0 +1,106 @@
+"""Checks on data/catalogue/relations.yml and data/scope/*.yml (each finding with file:line).
+
+A relation must lead from a Leistung that exists to one that exists (curated id or ``sbw-NUMMER`` of
+the service-bw list), through a kind that has keywords; the scope files must parse with the code
+the bot runs (``bot.scope.parse_scope``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.relations import Relations, RelationsError
+from bot.scope import ScopeError, parse_scope
+from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml, rel
+
+RELATIONS = "data/catalogue/relations.yml"
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def check_relations(root: Path, known_ids: set[str], servicebw_loaded: bool = True) -> list[Finding]:
+    """``known_ids``: curated ids plus ``sbw-N`` long-tail ids (if the service-bw list was readable)."""
+    path = root / RELATIONS
+    if not path.is_file():  # optional: without it, variants of the focus are simply not recognised
+        return []
+    file = rel(path, root)
+    try:  # the fast loader first; the slow one (with line numbers) only when something is wrong
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST) or {}
+        relations = Relations.parse(doc)
+        if not _problems(relations, known_ids, servicebw_loaded):
+            return []
+        doc = load_yaml(path, root)
+    except YamlFileError as exc:
+        return [exc.finding]
+    except yaml.YAMLError:
+        try:
+            load_yaml(path, root)
+        except YamlFileError as exc:
+            return [exc.finding]
+        return [Finding(ERROR, file, 0, "kein gültiges YAML")]
+    except RelationsError as exc:
+        return [Finding(ERROR, file, 0, str(exc))]
+    findings: list[Finding] = []
+    items = doc.get("relations") or []
+    seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(relations.relations):
+        line = line_of(items, i)
+        for key, value in (("from", r.source), ("to", r.target)):
+            if value in known_ids:
+                continue
+            if value.startswith("sbw-") and not servicebw_loaded:
+                continue
+            findings.append(Finding(ERROR, file, line, f"'{key}: {value}' ist keine bekannte Leistung "
+                                                      "(id aus data/catalogue/services oder sbw-NUMMER)"))
+        if r.kind not in relations.kinds:
+            findings.append(Finding(ERROR, file, line, f"Art '{r.kind}' ist unter 'kinds' nicht definiert"))
+        if r.source == r.target:
+            findings.append(Finding(ERROR, file, line, f"Beziehung von '{r.source}' auf sich selbst"))
+        if (r.source, r.kind) in seen:
+            findings.append(Finding(ERROR, file, line, f"'{r.source}' mit Art '{r.kind}' steht schon in Zeile "
+                                                      f"{seen[(r.source, r.kind)]}; nur die erste zählt"))
+        seen.setdefault((r.source, r.kind), line)
+    for kind in sorted(relations.second_needs - set(relations.kinds)):
+        findings.append(Finding(ERROR, file, line_of(doc, "second_needs"), f"Art '{kind}' in 'second_needs' ist unter 'kinds' nicht definiert"))
+    used = {r.kind for r in relations.relations}
+    for kind in relations.kinds:
+        if kind not in used:
+            findings.append(Finding(WARNING, file, line_of(doc.get("kinds"), kind), f"Art '{kind}' wird in keiner Beziehung benutzt"))
+    return findings
+
+
+def _problems(relations: Relations, known_ids: set[str], servicebw_loaded: bool) -> bool:
+    """Whether :func:`check_relations` will report anything (decided without line numbers)."""
+    pairs = [(r.source, r.kind) for r in relations.relations]
+    unknown = [v for r in relations.relations for v in (r.source, r.target)
+               if v not in known_ids and not (v.startswith("sbw-") and not servicebw_loaded)]
+    return bool(unknown or len(set(pairs)) != len(pairs)
+                or any(r.kind not in relations.kinds or r.source == r.target for r in relations.relations)
+                or set(relations.kinds) - {r.kind for r in relations.relations}
+                or relations.second_needs - set(relations.kinds))
+
+
+def check_scope(root: Path) -> list[Finding]:
+    folder = root / "data" / "scope"
+    docs: dict[str, dict] = {}
+    for name in ("adjacent.yml", "dialogue_words.yml"):
+        path = folder / name
+        if not path.is_file():  # optional, like relations.yml
+            return []
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST)
+        except yaml.YAMLError:
+            try:
+                load_yaml(path, root)
+            except YamlFileError as exc:
+                return [exc.finding]
+            return [Finding(ERROR, rel(path, root), 0, "kein gültiges YAML")]
+        if not isinstance(doc, dict):
+            return [Finding(ERROR, rel(path, root), 0, "erwartet ein Objekt auf oberster Ebene")]
+        docs[name] = doc
+    try:
+        parse_scope(docs["adjacent.yml"], docs["dialogue_words.yml"])
+    except ScopeError as exc:
+        return [Finding(ERROR, "data/scope", 0, str(exc))]
+    return []

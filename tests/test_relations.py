@@ -1,0 +1,154 @@
+"""Relations between Leistungen (variants, second needs), their validate check, and several needs per message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, data_dir
+from bot.core import get_core
+from bot.needs import MAX_NEEDS, clauses, find_needs
+from bot.relations import Relations, RelationsError, get_relations
+from bot.scope import get_scope
+from bot.staff.checks_relations import check_relations, check_scope
+from bot.staff.validate import collect
+from bot.staff.yaml_lines import ERROR
+
+
+@pytest.fixture(scope="module")
+def core():
+    return get_core()
+
+
+@pytest.mark.parametrize(("source", "text", "target"), [
+    ("personalausweis", "gibts da auch was vorläufiges?", "vorlaeufiger_personalausweis"),
+    ("personalausweis", "und für mein Kind?", "reisepass_kind"),
+    ("personalausweis", "und wenn ich ihn verloren habe?", "personalausweis_verlust"),
+    ("reisepass", "Er wurde mir geklaut", "reisepass_verlust"),
+    ("vorlaeufiger_personalausweis", "und der normale?", "personalausweis"),
+    ("sterbefall_anzeigen", "er hatte Jagdwaffen", "sbw-1087"),
+    ("wohnsitz_anmelden", "und ein Auto", "kfz_ummeldung"),
+])
+def test_variant_words_lead_to_the_related_leistung(source, text, target):
+    variant = get_relations().variant(source, text)
+    assert variant is not None and variant.target == target
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    ("personalausweis", "brauche ich Kindergeld?"),  # "kind" is not "Kindergeld"
+    ("personalausweis", "Was kostet das?"),
+    ("hund_anmelden", "wegen der Steuer"),
+])
+def test_other_words_are_no_variant(source, text):
+    assert get_relations().variant(source, text) is None
+
+
+def test_every_relation_of_the_real_catalogue_is_valid(core):
+    ids = {s.id for s in core.catalogue.services}
+    relations = get_relations()
+    assert len(relations.relations) >= 40
+    for r in relations.relations:
+        assert r.source in ids and r.target in ids and r.kind in relations.kinds
+
+
+def _project(tmp_path: Path, relations: str) -> Path:
+    root = tmp_path / "p"
+    (root / "data" / "catalogue").mkdir(parents=True)
+    (root / "data" / "catalogue" / "relations.yml").write_text(relations, encoding="utf-8")
+    return root
+
+
+def test_validate_reports_unknown_ids_and_kinds_with_their_line(tmp_path):
+    root = _project(tmp_path, "kinds:\n  verlust: [verloren]\nrelations:\n"
+                               "  - {from: personalausweis, kind: verlust, to: personalausweis_verlust}\n"
+                               "  - {from: personalausweis, kind: kind, to: reisepass_kind}\n"
+                               "  - {from: perso, kind: verlust, to: sbw-99999999}\n")
+    findings = check_relations(root, {"personalausweis", "personalausweis_verlust", "reisepass_kind"})
+    texts = [(f.level, f.line, f.text) for f in findings]
+    assert (ERROR, 5, "Art 'kind' ist unter 'kinds' nicht definiert") in texts
+    assert any(level == ERROR and line == 6 and "'from: perso'" in t for level, line, t in texts)
+    assert any(level == ERROR and line == 6 and "'to: sbw-99999999'" in t for level, line, t in texts)
+    assert len([f for f in findings if f.level == ERROR]) == 3
+
+
+def test_validate_reports_a_malformed_relations_file(tmp_path):
+    root = _project(tmp_path, "relations:\n  - {from: personalausweis}\n")
+    findings = check_relations(root, {"personalausweis"})
+    assert [f.level for f in findings] == [ERROR] and "braucht 'from', 'kind' und 'to'" in findings[0].text
+
+
+def test_real_project_validates_relations_and_scope():
+    findings = [f for f in collect(PROJECT_ROOT, data_dir()) if f.level == ERROR]
+    assert findings == []
+    assert check_scope(PROJECT_ROOT) == []
+
+
+def test_broken_scope_file_is_reported(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(PROJECT_ROOT / "data" / "scope", root / "data" / "scope")
+    (root / "data" / "scope" / "adjacent.yml").write_text("topics:\n  - topic: x\n    keywords: [y]\n", encoding="utf-8")
+    findings = check_scope(root)
+    assert findings and findings[0].level == ERROR and "Pflicht" in findings[0].text
+
+
+def test_relations_parse_rejects_non_mapping():
+    with pytest.raises(RelationsError):
+        Relations.parse(["nope"])
+
+
+def test_clauses_split_at_punctuation_and_conjunctions():
+    assert clauses("Ich ziehe um, habe einen Hund und ein Auto") == ["Ich ziehe um", "habe einen Hund", "ein Auto"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mein Opa ist verstorben und hatte Jagdwaffen, was müssen wir tun?", ["sterbefall_anzeigen", "sbw-1087"]),
+    ("Ich ziehe um, habe einen Hund und ein Auto", ["wohnsitz_anmelden", "hund_anmelden", "kfz_ummeldung"]),
+    ("Personalausweis und Reisepass beantragen", ["personalausweis", "reisepass"]),
+    ("Ich brauche einen neuen Personalausweis, ich wohne in Fellbach", ["personalausweis"]),
+    ("Hund anmelden und Hundesteuer zahlen", ["hund_anmelden"]),
+])
+def test_needs_in_order_of_mention(core, text, expected):
+    needs = find_needs(core, get_relations(), text, get_scope().need_words)
+    assert [n.service.id for n in needs] == expected
+
+
+def test_needs_work_is_bounded(core):
+    text = ", ".join(["Hund anmelden", "Reisepass", "Führerschein", "Sperrmüll", "Wohngeld", "Kindergeld"] * 50)
+    needs = find_needs(core, get_relations(), text, get_scope().need_words)
+    assert len(needs) == MAX_NEEDS
+
+
+@pytest.mark.parametrize("text", [
+    "ich bin umgezogen und muss mich anmelden",
+    "Wohnmobil anmelden",
+    "wo bekomm ich die urkunde wenn jemand gestorben ist",
+])
+def test_one_need_stays_one_need(core, text):
+    first = core.search(get_scope().need_words(text), 1)[0].service
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first)
+    assert [n.service.id for n in needs] == [first.id]
+
+
+def test_variant_in_a_later_clause_is_no_second_need(core):
+    """"… Reisepass abgelaufen, gibt es einen vorläufigen Reisepass?" is one need, not two."""
+    text = "unser Flug geht am Freitag und der Reisepass ist abgelaufen, gibt es einen vorläufigen Reisepass?"
+    first = core.catalogue.get("vorlaeufiger_reisepass")
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first)
+    assert [n.service.id for n in needs] == ["vorlaeufiger_reisepass"]
+
+
+def test_validate_reports_an_unknown_second_need_kind(tmp_path):
+    root = _project(tmp_path, "kinds:\n  hund: [hund]\nsecond_needs: [hund, katze]\nrelations:\n"
+                               "  - {from: wohnsitz_anmelden, kind: hund, to: hund_anmelden}\n")
+    findings = check_relations(root, {"wohnsitz_anmelden", "hund_anmelden"})
+    assert [(f.level, f.line) for f in findings] == [(ERROR, 3)]
+    assert "'katze'" in findings[0].text
+
+
+def test_a_clause_that_only_says_what_to_do_is_no_second_need(core):
+    text = "ich höre mit meinem Kleingewerbe auf, wie abmelden?"
+    first = core.catalogue.get("gewerbe_abmelden")
+    needs = find_needs(core, get_relations(), text, get_scope().need_words, first, get_scope().names_own_need)
+    assert [n.service.id for n in needs] == ["gewerbe_abmelden"]
