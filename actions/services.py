@@ -87,7 +87,9 @@ class ActionAnswerService(SafeAction):
         if focus.how != "entity" and (reply := scope_reply(dispatcher, scope, tracker)) is not None:
             return reply
         text = message_text(tracker)
-        if scope.wants_person(text) and not _confident(focus):  # "Ich will keinen Bot, ich will einen Menschen!"
+        # "Ich will keinen Bot, ich will einen Menschen!"; "Mitarbeiter!!!" (no Leistung beyond the wish itself)
+        if scope.wants_person(text) and (not _confident(focus)
+                                         or not scope.residual(text, frozenset(scope.handoff_words))):
             return handoff(dispatcher, c, tracker)
         place = place_from_message(c, tracker)
         if focus.how in ("search", "entity", "ambiguous", "none") and (

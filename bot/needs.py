@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.catalogue import Service
 from bot.core import Core
 from bot.relations import Relations
+from bot.search import GOOD_MATCH
 
 MAX_CHARS = 400
 MAX_PARTS = 6
@@ -60,8 +61,30 @@ def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str
             first is None or any(n.service.id == first.id for n in ordered)):
         return ordered
     if first is None:
+        if ordered and (lead := _earlier_lead(core, relations, parts, clean, ordered[0].service)):
+            return _collect(core, relations, parts, clean, [lead], own_need)
         return ordered if len(ordered) >= 2 else ordered[:1]
-    return _collect(core, relations, parts, clean, [Need(first, text, 1.0)], own_need)
+    lead = _earlier_lead(core, relations, parts, clean, first)
+    return _collect(core, relations, parts, clean, [lead or Need(first, text, 1.0)], own_need)
+
+
+def _earlier_lead(core: Core, relations: Relations, parts: list[str], clean: Callable[[str], str],
+                  first: Service) -> Need | None:
+    """An earlier clause's Leistung of which ``first`` is a second need ("Opa verstorben" before "Jagdwaffen").
+
+    The whole message may match the second need best (its words are rarer), but the citizen named the
+    other one first; the relation says which of the two leads.
+    """
+    for i, part in enumerate(parts):
+        query = clean(part)
+        hits = core.search(query, 1) if query else []
+        if not hits or hits[0].score < GOOD_MATCH or hits[0].service.id == first.id:
+            continue
+        for later in parts[i + 1:]:
+            second = relations.second_need(hits[0].service.id, later)
+            if second is not None and second.target == first.id:
+                return Need(hits[0].service, part, hits[0].score)
+    return None
 
 
 def _collect(core: Core, relations: Relations, parts: list[str], clean: Callable[[str], str],
