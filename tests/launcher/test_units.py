@@ -45,7 +45,10 @@ def test_gateway_lock_pins_every_package_with_hashes() -> None:
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the checkout's egg-info is no package
     frozen = subprocess.run([gateway_python(), "-m", "pip", "freeze", "--all"], capture_output=True, text=True,
                             timeout=60, env=clean_env).stdout
-    installed = {line.split("==")[0].lower().replace("_", "-") for line in frozen.splitlines() if "==" in line}
-    locked = {b.split("==")[0].lower().replace("_", "-") for b in blocks}
+    def norm(name: str) -> str:  # PEP 503: "ruamel.yaml" == "ruamel-yaml"
+        return name.lower().replace("_", "-").replace(".", "-")
+
+    installed = {norm(line.split("==")[0]) for line in frozen.splitlines() if "==" in line}
+    locked = {norm(b.split("==")[0]) for b in blocks}
     assert installed - {"pip", "setuptools"} == locked  # nothing installed beside the lock
     assert Path(PROJECT_ROOT / "requirements" / "dev.txt").is_file()
