@@ -33,7 +33,7 @@ def main(argv: list[str]) -> None:
     args = list(argv)
     secret = os.environ.pop(SECRET_ENV, "")
     if secret and args[:1] == ["run"]:
-        args += ["--jwt-secret", secret, "--jwt-method", "HS256"]
+        args += [f"--jwt-secret={secret}", "--jwt-method", "HS256"]  # "=": a secret may start with "-"
     sys.argv = ["rasa", *args]
     rasa_main.main()
 
