@@ -17,7 +17,7 @@ CATALOGUE := $(wildcard data/catalogue/services/*.yml) data/catalogue/responsibi
 NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
-        rasa-test-nlu conversation-suite eval-search browser-setup browser-test clean help gateway-venv audit \
+        rasa-test-nlu conversation-suite quality-goals eval-search browser-setup browser-test clean help gateway-venv audit \
         lock-gateway deploy-setup
 
 help:
@@ -127,8 +127,18 @@ browser-setup: venv
 browser-test: train browser-setup deploy-setup
 	$(PY) -m pytest -q -m "browser or slow"
 
+# The goals of issue 9 (suite 95 % of turns, every e2e story, intent F1 0.90, search 'no good match' 90 %)
+# are not all met yet: `make test` prints each goal and fails on a regression against the committed
+# comparison values (tests/eval/baseline.json, bot/staff/goals.py); `make quality-goals` enforces the goals.
+test: export QUALITY_GOALS = report
 test: lint audit unit eval-search validate train rasa-test-stories conversation-suite eval browser-test
 	@echo "All test stages passed."
+
+quality-goals: export QUALITY_GOALS = enforce
+quality-goals: eval-search train
+	$(PY) -m bot.rasa_tests stories
+	$(PY) scripts/conversation_suite.py
+	$(PY) -m bot.cli eval
 
 clean:
 	rm -rf build models data/nlu/generated results test-artifacts .pytest_cache

@@ -28,6 +28,7 @@ from typing import Any
 
 from bot.config import PROJECT_ROOT
 from bot.staff import conversations as cs
+from bot.staff.goals import judge, write_baseline_value
 
 SUITE_DIR = PROJECT_ROOT / "tests" / "conversations"
 REPORT = PROJECT_ROOT / "reports" / "conversation_suite.json"
@@ -107,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suite", type=Path, default=SUITE_DIR)
     parser.add_argument("--model", type=Path, default=None, help="model file (default: newest in models/)")
     parser.add_argument("--out", type=Path, default=REPORT)
-    parser.add_argument("--min-turn-accuracy", type=float, default=MIN_TURN_ACCURACY)
+    parser.add_argument("--min-turn-accuracy", type=float, default=MIN_TURN_ACCURACY, help="the goal (issue 9)")
+    parser.add_argument("--write-baseline", action="store_true",
+                        help="store the turn accuracy as comparison value in tests/eval/baseline.json")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help="seconds for the whole run")
     parser.add_argument("--only", help="run only conversations whose id contains this text")
     parser.add_argument("--show", type=int, default=60, help="failed turns to print")
@@ -179,11 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     if timed_out:
         print("NICHT BESTANDEN: Zeitlimit erreicht")
         return 1
-    if summary["turn_accuracy"] < args.min_turn_accuracy:
-        print(f"NICHT BESTANDEN: {summary['turn_accuracy']:.1%} der Schritte richtig "
-              f"(Untergrenze {args.min_turn_accuracy:.0%})")
-        return 1
-    return 0
+    if args.write_baseline:
+        write_baseline_value("conversation_turn_accuracy", summary["turn_accuracy"])
+        print("Vergleichswert geschrieben: tests/eval/baseline.json (bitte committen)")
+    ok = judge("Gesprächstests, Anteil richtiger Schritte", summary["turn_accuracy"], args.min_turn_accuracy,
+               "conversation_turn_accuracy")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

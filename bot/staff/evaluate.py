@@ -30,6 +30,7 @@ from bot.aio import run_sync
 from bot.config import DATA_DIR_ENV, PROJECT_ROOT
 from bot.rasa_tests import ENTITY_EXACT_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
 from bot.staff import report
+from bot.staff.goals import GOALS_ENV, goals_enforced
 from bot.staff.metrics import Prediction, build_metrics, check_floors, compare
 from bot.staff.yaml_lines import ERROR, Example, read_examples, rel
 
@@ -131,6 +132,9 @@ def write_baseline(path: Path, metrics: dict) -> None:
     data = {"created": metrics.get("created"), "model": metrics.get("model"), "nlu_file": metrics.get("nlu_file"),
             "summary": summary,
             "note": "Vergleichswerte für `bot eval` (make test). Nur bewusst neu schreiben: bot eval --write-baseline"}
+    old = read_previous(path) or {}
+    if isinstance(old.get("quality"), dict):  # the other steps' comparison values (bot/staff/goals.py) stay
+        data["quality"] = old["quality"]
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -208,6 +212,10 @@ def run(args: argparse.Namespace) -> int:
     comparison = compare(metrics, previous)
     floors = {"intent": args.min_intent_f1, "entity": args.min_entity_f1}
     failures = check_floors(metrics["summary"], floors["intent"], floors["entity"])
+    if failures and not goals_enforced():  # make test: goals reported, regressions (below) fail
+        for failure in failures:
+            print(f"Ziel noch nicht erreicht (nur gemeldet, {GOALS_ENV}=report): {failure}")
+        failures = []
     baseline_path = _path(args.baseline)
     if args.write_baseline:
         write_baseline(baseline_path, metrics)
