@@ -74,6 +74,9 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         close = _close(hits)
         if focus is not None and any(h.service.id == focus.id for h in close):
             return _variant_or_focus(core, relations, focus, kinds)
+        variant = relations.related(focus.id, kinds) if focus is not None and kinds else None
+        if variant is not None and any(h.service.id == variant.target for h in close):
+            return _variant_or_focus(core, relations, focus, kinds)  # "was vorläufiges?" after the Perso
         if len(close) > 1 and not (focus is not None and follow_up):
             return Focus(None, False, "ambiguous", close[:3])
         chosen = found(close[0].service, "search")

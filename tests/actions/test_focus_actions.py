@@ -213,3 +213,13 @@ async def test_variant_filed_as_off_topic_is_answered(run_action):
     tracker = make_tracker("und wenn ich ihn verloren habe?", "out_of_scope", slots={"service_id": "personalausweis"})
     _, slots = await run_action(ActionOutOfScope(), tracker)
     assert slots["service_id"] == "personalausweis_verlust"
+
+
+async def test_a_variant_among_close_search_hits_follows_the_focus_not_a_did_you_mean(run_action):
+    """Vorläufiger Reisepass and vorläufiger Personalausweis both match "was vorläufiges"; the Perso is in focus."""
+    tracker = make_tracker("gibts da auch was vorläufiges?", "search_service",
+                           [{"entity": "service", "value": "vorläufig"}],
+                           slots={"service_id": "personalausweis", "place_ags": "08119020"})
+    messages, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == "vorlaeufiger_personalausweis"
+    assert "utter_did_you_mean" not in responses(messages)
