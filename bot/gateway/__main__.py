@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         host=args.host, port=args.port, rasa_timeout=args.rasa_timeout,
                         require_register=args.require_register, api_keys_path=args.api_keys,
                         demo_api_key=args.demo_api_key, redis_url=args.redis_url,
-                        rasa_jwt_secret=os.environ.pop("RASA_JWT_SECRET", "") or None)
+                        rasa_jwt_secret=os.environ.pop("RASA_JWT_SECRET", "") or None,
+                        client_salt=os.environ.pop("GATEWAY_CLIENT_SALT", "") or None)
     shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Gateway: demo page at http://{shown_host}:{args.port}/demo/", flush=True)
     web.run_app(create_app(settings), host=args.host, port=args.port,

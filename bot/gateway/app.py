@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.console import setup_console
 from bot.gateway.api import api_guard, setup_api
-from bot.gateway.api.ratelimit import CLIENT_LIMITER_KEY, CLIENT_LIMITS_KEY, ClientLimits, RateLimiter
+from bot.gateway.api.ratelimit import CLIENT_LIMITER_KEY, CLIENT_LIMITS_KEY, ClientLimits
 from bot.gateway.chat import (
     SETTINGS_KEY,
     TENANTS_KEY,
@@ -18,6 +18,7 @@ from bot.gateway.chat import (
 )
 from bot.gateway.errors import error_middleware
 from bot.gateway.input_policy import SERVER_HANDLER_ARGS
+from bot.gateway.limits import make_rate_limiter
 from bot.gateway.memory import MEMORY_KEY, close_memory, make_memory
 from bot.gateway.quality import add_quality_routes
 from bot.gateway.relay import RELAY_KEY, RasaRelay, relay_ctx
@@ -72,10 +73,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[RELAY_KEY] = RasaRelay(settings)
     app[MEMORY_KEY] = make_memory(settings.redis_url)  # shared through Redis when configured
     app[TURNS_KEY] = turns_for(settings.rasa_timeout)
-    app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = ClientLimits(), RateLimiter()
+    # /chat/* and wrong keys per client: per process, or shared through Redis with one salt for all processes
+    limits = ClientLimits(salt=settings.client_salt) if settings.client_salt else ClientLimits()
+    app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = limits, make_rate_limiter(settings)
     app.on_startup.append(_load_tenants)
     app.cleanup_ctx.append(relay_ctx)
     app.on_cleanup.append(close_memory)
+    app.on_cleanup.append(_close_client_limiter)
     app.router.add_post("/chat/messages", post_message)
     app.router.add_post("/chat/feedback", post_feedback)
     add_static_routes(app)
@@ -83,3 +87,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     setup_api(app, settings)  # /api/v1 (bot/gateway/api/)
     setup_console(app)  # /staff/ (bot/console/, own middlewares)
     return app
+
+
+async def _close_client_limiter(app: web.Application) -> None:
+    await app[CLIENT_LIMITER_KEY].close()

@@ -63,6 +63,9 @@ class Settings:
     #: Redis shared by several gateway processes: rate limits (``bot/gateway/limits.py``) and what
     #: each conversation was offered (``bot/gateway/memory.py``). ``None`` = in this process.
     redis_url: str | None = None
+    #: Salt of the hashed client addresses in the per-client limits; several gateway processes that share
+    #: their limits through Redis need the same one (the launcher sets ``GATEWAY_CLIENT_SALT`` per start).
+    client_salt: str | None = None
 
     @property
     def replicas(self) -> list[tuple[str, str]]:

@@ -81,6 +81,7 @@ class Stack:
     backoff_initial: float = 1.0
     gateway_python: str = field(default_factory=gateway_python)
     rasa_jwt_secret: str = field(default_factory=new_secret)
+    client_salt: str = field(default_factory=new_secret)
     write_run_files: bool = False
     supervisor: Supervisor | None = None
     _tmp_paths: list[Path] = field(default_factory=list)
@@ -156,7 +157,8 @@ class Stack:
         else:
             cmd.append("--demo-api-key")
         name = "gateway" if self.gateway_workers == 1 else f"gateway-{w}"
-        env = {SECRET_ENV: self.rasa_jwt_secret, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {SECRET_ENV: self.rasa_jwt_secret, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+               "GATEWAY_CLIENT_SALT": self.client_salt}  # one salt: the processes share per-client limits
         return Child(name, cmd, env, f"{self.base_url}/healthz")
 
     def start(self, timeout: float = 300.0) -> str:

@@ -183,3 +183,25 @@ async def test_gateway_without_redis_refuses_buttons_but_answers_typed_text(
         assert [m["message"] for m in fake_rasa.received] == ["Hallo"]  # nothing else reached Rasa
     finally:
         await client.close()
+
+
+async def test_two_gateways_share_the_per_client_chat_limit(gateway_settings: Settings, fake_rasa: FakeRasa, prefix):
+    """One citizen's /chat budget is the same whichever gateway process answers (one salt, one Redis bucket)."""
+    from dataclasses import replace
+
+    from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY
+
+    settings = replace(gateway_settings, client_salt=uuid.uuid4().hex)  # a fresh bucket for this run
+    first = await gateway(settings, RedisConversationMemory(REDIS_URL, prefix=prefix))
+    second = await gateway(settings, RedisConversationMemory(REDIS_URL, prefix=prefix))
+    for client in (first, second):
+        client.app[CLIENT_LIMITS_KEY] = replace(client.app[CLIENT_LIMITS_KEY], chat_per_minute=4)
+    try:
+        statuses = []
+        for client in (first, first, first, second, second, second):
+            resp = await post_chat(client, {"sender_id": SENDER, "message": "Hallo", "ags": "08119020"})
+            statuses.append(resp.status)
+        assert statuses[:4] == [200] * 4 and 429 in statuses[4:], statuses
+    finally:
+        await first.close()
+        await second.close()
