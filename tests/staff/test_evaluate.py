@@ -156,6 +156,7 @@ class FakeAgent:
 def test_cli_run_with_fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     import bot.parse
 
+    monkeypatch.setenv("QUALITY_GOALS", "enforce")  # the floors themselves (make test only reports them)
     monkeypatch.setattr(bot.parse, "latest_model", lambda _: tmp_path / "fake.tar.gz")
     monkeypatch.setattr(bot.parse, "load_agent", lambda _: FakeAgent())
     labelled = tmp_path / "kommune.yml"
