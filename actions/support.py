@@ -14,16 +14,21 @@ from actions.scope import answer_first_need, first_of, scope_reply
 from bot.search import GOOD_MATCH
 
 
+def person_or_adjacent(dispatcher, c, scope, tracker) -> list[dict] | None:
+    """A wish for a person gets the handoff, an adjacent topic who helps instead; None for anything else."""
+    if scope.wants_person(message_text(tracker)):
+        return handoff(dispatcher, c, tracker)
+    return scope_reply(dispatcher, scope, tracker)
+
+
 async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
     """What a misfiled message may still be: a wish for a person, an adjacent topic, a typed follow-up
     about the Leistung in focus, or clearly a Leistung. None if none of these."""
     c = await core()
     scope, relations = await dialogue_data()
     text = message_text(tracker)
-    if scope.wants_person(text):
-        return handoff(dispatcher, c, tracker)
-    if (reply := scope_reply(dispatcher, scope, tracker)) is not None:
-        return reply
+    if (events := person_or_adjacent(dispatcher, c, scope, tracker)) is not None:
+        return events
     focus = resolve_focus(c, scope, relations, tracker, follow_up=True)
     if focus.service is not None and not focus.new:
         if (part := part_action(scope.question_type(text))) is not None:
@@ -60,10 +65,8 @@ class ActionOutOfScope(SafeAction):
         c = await core()
         scope, relations = await dialogue_data()
         text = message_text(tracker)
-        if scope.wants_person(text):
-            return handoff(dispatcher, c, tracker)
-        if (reply := scope_reply(dispatcher, scope, tracker)) is not None:
-            return reply
+        if (events := person_or_adjacent(dispatcher, c, scope, tracker)) is not None:
+            return events
         if tracker.get_slot("service_id"):  # a typed follow-up the NLU filed as off-topic
             if (part := part_action(scope.question_type(text))) is not None:
                 return await part.act(dispatcher, tracker, domain)

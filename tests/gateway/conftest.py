@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,19 @@ async def client(settings: Settings):
         yield test_client
 
 
+@pytest.fixture
+def prefix(request: pytest.FixtureRequest):
+    """A Redis key prefix of this test alone (the real local Redis, db of the test module's REDIS_URL);
+    its keys are deleted afterwards."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError as exc:
+        pytest.fail(f"Redis auf 127.0.0.1:6379 nicht erreichbar ({exc}); er läuft in jeder Sitzung und in CI.")
+    value = f"test-{uuid.uuid4().hex}:"
+    yield value
+    import redis
+
+    client = redis.Redis.from_url(request.module.REDIS_URL)
+    for key in client.scan_iter(f"{value}*"):
+        client.delete(key)
+    client.close()

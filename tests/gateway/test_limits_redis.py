@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
-import uuid
 
 import pytest
 
@@ -15,20 +13,6 @@ from bot.gateway.settings import Settings
 REDIS_URL = "redis://127.0.0.1:6379/2"
 
 
-@pytest.fixture
-def prefix():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError as exc:
-        pytest.fail(f"Redis auf 127.0.0.1:6379 nicht erreichbar ({exc}); er läuft in jeder Sitzung und in CI.")
-    value = f"test-{uuid.uuid4().hex}:"
-    yield value
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{value}*"):
-        client.delete(key)
-    client.close()
 
 
 async def test_two_processes_share_one_budget(prefix):

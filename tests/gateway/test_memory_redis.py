@@ -4,7 +4,6 @@ processes), its fail-safe behaviour when Redis is down, and two gateway apps sha
 from __future__ import annotations
 
 import logging
-import socket
 import uuid
 from pathlib import Path
 
@@ -32,20 +31,6 @@ def answer(*payloads: str, text: str = "Noch etwas?") -> list[dict]:
     return [{"id": f"m-{uuid.uuid4().hex[:16]}", "text": text, "buttons": buttons, "custom": None}]
 
 
-@pytest.fixture
-def prefix():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError as exc:
-        pytest.fail(f"Redis auf 127.0.0.1:6379 nicht erreichbar ({exc}); er läuft in jeder Sitzung und in CI.")
-    value = f"test-memory-{uuid.uuid4().hex}:"
-    yield value
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{value}*"):
-        client.delete(key)
-    client.close()
 
 
 def stored(prefix: str) -> dict[str, tuple[int, list[bytes]]]:
