@@ -17,6 +17,7 @@ bound of the ratio, computed for all candidates at once with numpy) leave only a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -27,13 +28,28 @@ from bot.staff.yaml_lines import ERROR, WARNING, Example, Finding, YamlFileError
 from bot.text import fold
 
 NEAR_DUPLICATE = 0.85
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+#: Cyrillic letters are kept (the Ukrainian test and training files): ``fold`` alone drops them, and a
+#: Ukrainian sentence would be compared by its few Latin words only.
+_CYRILLIC = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэёъ"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789" + _CYRILLIC + " "
 _INDEX = {ch: i for i, ch in enumerate(_ALPHABET)}
+_CYRILLIC_RUN = re.compile(f"[{_CYRILLIC}]+")
 
 
 def normalise(text: str) -> str:
-    """Casefold, umlauts spelt out, punctuation and repeated spaces removed ("Grüß Gott!" = "gruess gott")."""
-    return " ".join(fold(text).split())
+    """Casefold, umlauts spelt out, punctuation and repeated spaces removed ("Grüß Gott!" = "gruess gott").
+
+    Turkish dotless ı counts as i; Cyrillic words stay as they are ("Скільки коштує Perso?" =
+    "скільки коштує perso").
+    """
+    lowered = text.lower().replace("ı", "i")
+    parts: list[str] = []
+    last = 0
+    for run in _CYRILLIC_RUN.finditer(lowered):
+        parts += [fold(lowered[last:run.start()]), run.group()]
+        last = run.end()
+    parts.append(fold(lowered[last:]))
+    return " ".join(" ".join(parts).split())
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,21 @@ def test_search_query_copy_is_an_error_and_spelling_variant_a_warning(tmp_path):
     findings = check_heldout(tmp_path, training, [], [("sbw-1091", "Waffenschein beantragen")])
     # the search does not learn from NLU training data: the third query is fine
     assert [(f.line, f.level) for f in findings] == [(2, "FEHLER"), (4, "WARNUNG")]
+
+
+def test_ukrainian_and_turkish_examples_are_compared_by_all_their_words(tmp_path):
+    """Cyrillic is not dropped: two Ukrainian sentences sharing only "Meldebescheinigung" are different, a
+    copy is still caught; Turkish dotless ı counts as i."""
+    _write(tmp_path / "tests/nlu/test_nlu_uk.yml", 'version: "3.1"\nnlu:\n- intent: search_service\n  examples: |\n'
+                                                     "    - в банку просять Meldebescheinigung\n"
+                                                     "    - Де отримати Meldebescheinigung?\n")
+    _write(tmp_path / "tests/nlu/test_nlu_tr.yml", 'version: "3.1"\nnlu:\n- intent: search_service\n  examples: |\n'
+                                                     "    - ehliyetimi kaybettım\n")
+    training = [Example("data/nlu_i18n/uk/services.yml", 3, "search_service", "де отримати meldebescheinigung",
+                        "де отримати meldebescheinigung"),
+                Example("data/nlu/x.yml", 4, "search_service", "meldebescheinigung", "meldebescheinigung"),
+                Example("data/nlu_i18n/tr/services.yml", 5, "search_service", "ehliyetimi kaybettim",
+                        "ehliyetimi kaybettim")]
+    findings = check_nlu_test_files(tmp_path, training)
+    assert sorted((f.file, f.line) for f in findings) == [("tests/nlu/test_nlu_tr.yml", 5),
+                                                         ("tests/nlu/test_nlu_uk.yml", 6)]
