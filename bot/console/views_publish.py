@@ -116,7 +116,7 @@ async def post_publish(request: web.Request) -> web.StreamResponse:
         return page("Trainieren und veröffentlichen", notice(UNAVAILABLE, "error"), user=request["staff"],
                     csrf=request["session"].csrf, current="/staff/publish", status=503)
     if job is not None:  # else one is running already (maybe in another gateway process): show it
-        env = dict(os.environ)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # progress lines as they come, not at the end
         settings = request.app[SETTINGS_KEY]
         if settings.rasa_jwt_secret:  # Rasa's API key travels in the environment, never on the command line
             env[SECRET_ENV] = settings.rasa_jwt_secret

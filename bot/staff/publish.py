@@ -185,6 +185,7 @@ def staged_model(args: argparse.Namespace) -> Path:
         from bot.train import train
 
         staging.mkdir(parents=True, exist_ok=True)
+        print("Training läuft (einige Minuten) …", flush=True)
         rc, seconds = train(out=str(staging))
         print(f"Training in {staging} nach {seconds:.0f} s beendet (Code {rc}).")
         if rc != 0:
@@ -235,7 +236,9 @@ def publish(args: argparse.Namespace) -> str:
     before = [api.status() for api in apis]  # fail early if a replica or the secret is wrong
     model = staged_model(args)
     new_id = model_id_of(model)
+    print(f"Bewertung von {model.name} auf {args.test_file} läuft …", flush=True)
     evaluate(model, args.test_file, intent_floor(intent), entity)
+    print(f"Bestanden; {model.name} wird geladen …", flush=True)
     started = time.monotonic()
     _load_all(apis, model, [b.get("model_file") for b in before])
     for api in apis:
