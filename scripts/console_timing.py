@@ -3,7 +3,8 @@
 Seeds ``build/console_timing/tracker.db`` (scripts/seed_trackers.py; ``--reuse`` keeps an existing
 one), builds the statistics cache once (timed), then requests the real dashboard page through the
 real gateway app (in-process HTTP server, logged-in Landesredaktion) for every period, cold
-(in-memory cache emptied) and warm, and after 500 new conversations (incremental refresh).
+(in-memory cache emptied) and warm, the review queue likewise, and after 500 new conversations
+(incremental refresh).
 Prints the figures and writes them to ``reports/console_timing.json``.
 """
 
@@ -77,6 +78,25 @@ async def measure(store: Path, repeat: int, tenants: list) -> dict:
                     "cold_ms_max": round(max(cold) * 1000, 1),
                     "warm_ms_median": round(statistics.median(warm) * 1000, 1)}
         result["pages"] = pages
+        from bot.console import views_review
+
+        review = {}
+        for tenant in ("alle", registry[0].id):  # the review queue reads the store itself (cached 60 s)
+            for period in ("woche", "monat"):
+                cold, warm = [], []
+                for _ in range(max(1, repeat // 2)):
+                    views_review._cache.clear()
+                    t = time.perf_counter()
+                    resp = await client.get(f"/staff/review?mandant={tenant}&zeitraum={period}")
+                    body = await resp.text()
+                    cold.append(time.perf_counter() - t)
+                    assert resp.status == 200 and "Gruppe" in body, body[:300]
+                    t = time.perf_counter()
+                    await (await client.get(f"/staff/review?mandant={tenant}&zeitraum={period}")).text()
+                    warm.append(time.perf_counter() - t)
+                review[f"{tenant}/{period}"] = {"cold_ms_median": round(statistics.median(cold) * 1000, 1),
+                                                "warm_ms_median": round(statistics.median(warm) * 1000, 1)}
+        result["review_pages"] = review
         from seed_trackers import seed
 
         seed(f"sqlite:///{store}", 500, tenants, days=1, seed_value=99)
@@ -112,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, v in report["pages"].items():
         print(f"{key:<14} {v['conversations']:>7} Gespräche  Seite kalt {v['cold_ms_median']:>7} ms "
               f"(max {v['cold_ms_max']})  warm {v['warm_ms_median']:>6} ms")
+    for key, v in report["review_pages"].items():
+        print(f"Prüfliste {key:<14} kalt {v['cold_ms_median']:>8} ms  warm {v['warm_ms_median']:>6} ms")
     print(f"-> {args.out}")
     return 0
 

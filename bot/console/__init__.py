@@ -64,20 +64,19 @@ def setup_console(app: web.Application, config: ConsoleConfig | None = None) -> 
     from bot.console import security  # noqa: PLC0415
     from bot.console.accounts import AccountStore  # noqa: PLC0415
     from bot.console.refresh import Refresher  # noqa: PLC0415
-    from bot.console.sessions import LoginRateLimit, SessionStore  # noqa: PLC0415
     from bot.console.state import ACCOUNTS_KEY, CONFIG_KEY, RATE_KEY, SESSIONS_KEY, STATS_KEY  # noqa: PLC0415
     from bot.console.stats import Stats  # noqa: PLC0415
+    from bot.console.views_publish import PUBLISH_KEY, TASKS_KEY  # noqa: PLC0415
+    from bot.gateway.chat import SETTINGS_KEY  # noqa: PLC0415
     from bot.staff.flagged import fallback_threshold  # noqa: PLC0415
 
     config = config or ConsoleConfig()
     app[CONFIG_KEY] = config
     app[ACCOUNTS_KEY] = AccountStore(config.users_path)
-    app[SESSIONS_KEY] = SessionStore(config.session_idle, config.session_max)
-    app[RATE_KEY] = LoginRateLimit(config.login_rate, config.login_window)
+    app[SESSIONS_KEY], app[RATE_KEY], app[PUBLISH_KEY] = _shared_state(app[SETTINGS_KEY].redis_url, config)
+    app[TASKS_KEY] = set()
+    app.on_cleanup.append(_close_shared_state)
     app[STATS_KEY] = Refresher(Stats(config.store_url, config.stats_db, fallback_threshold(), config.stats_ttl))
-    from bot.console.views_publish import PUBLISH_KEY  # noqa: PLC0415
-
-    app[PUBLISH_KEY] = {}
     from bot.console.handoff import Inbox  # noqa: PLC0415
     from bot.console.views_handoff import INBOX_KEY, post_handoff  # noqa: PLC0415
 
@@ -87,6 +86,35 @@ def setup_console(app: web.Application, config: ConsoleConfig | None = None) -> 
     app.router.add_get("/staff", _to_console)
     for method, path, name in ROUTES:
         app.router.add_route(method, "/staff" + path, _chain(_handler(name), middlewares))
+
+
+def _shared_state(redis_url: str | None, config: ConsoleConfig) -> tuple:
+    """Sessions, login limit and publish job: in the process, or in the gateway's Redis (bot/console/shared.py)."""
+    from bot.console.jobs import InMemoryPublishJobs, RedisPublishJobs  # noqa: PLC0415
+    from bot.console.sessions import (  # noqa: PLC0415
+        InMemoryLoginLimit,
+        InMemorySessionStore,
+        RedisLoginLimit,
+        RedisSessionStore,
+    )
+    from bot.console.shared import RedisHandle  # noqa: PLC0415
+
+    if not redis_url:
+        return (InMemorySessionStore(config.session_idle, config.session_max),
+                InMemoryLoginLimit(config.login_rate, config.login_window), InMemoryPublishJobs())
+    redis = RedisHandle(redis_url, config.redis_prefix)
+    return (RedisSessionStore(redis, config.session_idle, config.session_max),
+            RedisLoginLimit(redis, config.login_rate, config.login_window), RedisPublishJobs(redis))
+
+
+async def _close_shared_state(app: web.Application) -> None:
+    from bot.console.views_publish import PUBLISH_KEY  # noqa: PLC0415
+
+    jobs = app[PUBLISH_KEY]
+    await jobs.close()
+    redis = getattr(jobs, "redis", None)
+    if redis is not None:
+        await redis.close()
 
 
 async def _to_console(request: web.Request) -> web.StreamResponse:

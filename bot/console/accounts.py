@@ -3,11 +3,18 @@
 Roles: ``redaktion`` (one tenant of config/tenants.yml: its conversations, review queue, local
 information) and ``landesredaktion`` (all tenants; may retrain and publish). Passwords are hashed
 with ``hashlib.scrypt`` (RFC 7914; N=2**14, r=8, p=1, 16-byte salt) — no extra dependency.
+
+Every gateway process reads the file on each request, so a disabled account and the lockout
+after wrong passwords hold in all of them; changes (CLI or login) are read-modify-write under an
+exclusive file lock (``.staff_users.yml.lock`` next to it), so failed attempts arriving at two
+processes at once are all counted.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import os
@@ -16,6 +23,7 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +107,18 @@ class AccountStore:
         self.path = path
         self._lock = threading.Lock()
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's threads and other processes (CLI, further gateway processes) wait here."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            fd = os.open(self.path.with_name(f".{self.path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the flock
+
     def load(self) -> dict[str, Account]:
         if not self.path.is_file():
             return {}
@@ -142,7 +162,7 @@ class AccountStore:
             raise AccountError(f"Mandant {tenant!r} steht nicht in config/tenants.yml "
                                f"(bekannt: {', '.join(sorted(known_tenants))}).")
         check_password_policy(password)
-        with self._lock:
+        with self._locked():
             accounts = self.load()
             if name in accounts:
                 raise AccountError(f"Das Konto {name} gibt es schon (Passwort ändern: bot staff reset-password).")
@@ -152,15 +172,22 @@ class AccountStore:
             self.save(accounts)
         return account
 
-    def update(self, name: str, **changes: Any) -> Account:
-        with self._lock:
+    def change(self, name: str, apply: Callable[[Account], None]) -> Account:
+        """Apply ``apply`` to the freshly read account and save, all under the file lock."""
+        with self._locked():
             accounts = self.load()
             if name not in accounts:
                 raise AccountError(f"Das Konto {name} gibt es nicht.")
-            for key, value in changes.items():
-                setattr(accounts[name], key, value)
+            apply(accounts[name])
             self.save(accounts)
             return accounts[name]
+
+    def update(self, name: str, **changes: Any) -> Account:
+        def apply(account: Account) -> None:
+            for key, value in changes.items():
+                setattr(account, key, value)
+
+        return self.change(name, apply)
 
     def reset_password(self, name: str, password: str) -> Account:
         check_password_policy(password)
@@ -183,7 +210,16 @@ class AccountStore:
             if account.failed or account.locked_until:
                 account = self.update(name, failed=0, locked_until=0.0)
             return account, ""
-        failed = account.failed + 1
-        locked = now + lockout_seconds if failed >= lockout_after else 0.0
-        self.update(name, failed=0 if locked else failed, locked_until=locked)
-        return None, "locked" if locked else "invalid"
+
+        def count_failure(fresh: Account) -> None:  # on the state of the file now, not of the read above
+            if fresh.locked_until > now:
+                return
+            fresh.failed += 1
+            if fresh.failed >= lockout_after:
+                fresh.failed, fresh.locked_until = 0, now + lockout_seconds
+
+        try:
+            account = self.change(name, count_failure)
+        except AccountError:  # deleted meanwhile
+            return None, "invalid"
+        return None, "locked" if account.locked_until > now else "invalid"

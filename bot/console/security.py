@@ -60,7 +60,7 @@ async def auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Everything but the login page and the stylesheet needs a live session of an enabled account."""
     if request.path.startswith(PUBLIC):
         return await handler(request)
-    session = request.app[SESSIONS_KEY].get(request.cookies.get(COOKIE))
+    session = await request.app[SESSIONS_KEY].get(request.cookies.get(COOKIE))
     account = request.app[ACCOUNTS_KEY].get(session.user) if session else None
     if session is None or account is None or account.disabled:
         if request.path.startswith("/staff/api/"):

@@ -8,10 +8,10 @@ from aiohttp import web
 
 from bot.console.accounts import AccountStore
 from bot.console.config import ConsoleConfig
-from bot.console.sessions import LoginRateLimit, SessionStore
+from bot.console.sessions import LoginLimit, SessionStore
 
 CONFIG_KEY: web.AppKey[ConsoleConfig] = web.AppKey("console_config")
 ACCOUNTS_KEY: web.AppKey[AccountStore] = web.AppKey("console_accounts")
 SESSIONS_KEY: web.AppKey[SessionStore] = web.AppKey("console_sessions")
-RATE_KEY: web.AppKey[LoginRateLimit] = web.AppKey("console_rate")
+RATE_KEY: web.AppKey[LoginLimit] = web.AppKey("console_rate")
 STATS_KEY: web.AppKey[Any] = web.AppKey("console_stats")

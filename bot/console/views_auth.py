@@ -10,7 +10,9 @@ from aiohttp import web
 from bot.console import audit
 from bot.console.render import csrf_field, e, notice, page, redirect, table
 from bot.console.sessions import COOKIE, PRE_COOKIE
+from bot.console.shared import SharedStateUnavailable
 from bot.console.state import ACCOUNTS_KEY, CONFIG_KEY, RATE_KEY, SESSIONS_KEY
+from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, client_key
 
 FAILED = {
     "invalid": "Benutzername oder Passwort ist falsch.",
@@ -18,6 +20,7 @@ FAILED = {
               "15 Minuten erneut oder wenden Sie sich an die Landesredaktion.",
     "disabled": "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Landesredaktion.",
     "rate": "Zu viele Anmeldeversuche von diesem Gerät. Bitte warten Sie einige Minuten.",
+    "unavailable": "Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es in einigen Minuten erneut.",
 }
 
 
@@ -51,7 +54,8 @@ async def post_login(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG_KEY]
     form = await request.post()
     name, password = str(form.get("name") or "").strip().lower()[:64], str(form.get("password") or "")[:256]
-    if not request.app[RATE_KEY].allow(request.remote or "?"):
+    # the gateway's salted hash of the client address (behind the local proxy: the forwarded one)
+    if not await request.app[RATE_KEY].allow(client_key(request, request.app[CLIENT_LIMITS_KEY])):
         return login_form(request, FAILED["rate"], 429, name)
     if not name or not password:
         return login_form(request, "Bitte geben Sie Benutzername und Passwort ein.", 400, name)
@@ -61,7 +65,10 @@ async def post_login(request: web.Request) -> web.StreamResponse:
     if account is None:
         audit.write(config.audit_path, name, f"login_failed_{reason}")
         return login_form(request, FAILED[reason], 401 if reason == "invalid" else 403, name)
-    token, _session = request.app[SESSIONS_KEY].create(account.name)
+    try:
+        token, _session = await request.app[SESSIONS_KEY].create(account.name)
+    except SharedStateUnavailable:
+        return login_form(request, FAILED["unavailable"], 503, name)
     audit.write(config.audit_path, account.name, "login", account.tenant)
     response = redirect("/staff/")
     response.set_cookie(COOKIE, token, max_age=int(config.session_max), **_cookie_args(request))
@@ -70,7 +77,11 @@ async def post_login(request: web.Request) -> web.StreamResponse:
 
 
 async def post_logout(request: web.Request) -> web.StreamResponse:
-    request.app[SESSIONS_KEY].drop(request.cookies.get(COOKIE))
+    try:
+        await request.app[SESSIONS_KEY].drop(request.cookies.get(COOKIE))
+    except SharedStateUnavailable:
+        return page("Abmelden nicht möglich", "<p>Die Abmeldung ist gerade nicht möglich. Bitte versuchen Sie es "
+                    'gleich noch einmal.</p><p><a href="/staff/">Zur Übersicht</a></p>', status=503)
     audit.write(request.app[CONFIG_KEY].audit_path, request["staff"].name, "logout", request["staff"].tenant)
     response = redirect("/staff/login")
     response.del_cookie(COOKIE, path="/staff")

@@ -10,6 +10,11 @@
 4. Check with ``GET /status`` that every replica serves the new ``model_id``, then move the model
    into ``models/`` (so a restart serves it too). A refused model never lands in ``models/``.
 
+Floors: ``--min-intent-f1``/``--min-entity-f1``, else the shipped ones of :mod:`bot.rasa_tests`.
+An operator may only RAISE them for every run (also the console's) with
+``BOT_PUBLISH_MIN_INTENT_F1``/``BOT_PUBLISH_MIN_ENTITY_F1``; a value below a shipped floor is an
+error (exit 4), never a lower bar. ``BOT_PUBLISH_STAGING`` moves the staging directory.
+
 Replicas: ``--rasa-url`` repeated, else ``$RASA_URLS`` (comma-separated), else the URLs the
 running launcher wrote to ``build/run/stack.json``. The JWT secret: ``$RASA_JWT_SECRET``, else
 ``build/run/rasa-jwt.secret`` (written 0600 by the launcher).
@@ -35,7 +40,9 @@ from bot.rasa_jwt import SECRET_ENV, auth_header, secret_from
 from bot.rasa_tests import ENTITY_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE, read_f1, test_nlu
 from bot.staff.goals import BASELINE_FILE, GOALS_ENV, TOLERANCE, goals_enforced
 
-EXIT_RASA, EXIT_FLOOR, EXIT_MODEL = 1, 2, 3
+EXIT_RASA, EXIT_FLOOR, EXIT_MODEL, EXIT_CONFIG = 1, 2, 3, 4
+FLOOR_ENV = {"intent": "BOT_PUBLISH_MIN_INTENT_F1", "entity": "BOT_PUBLISH_MIN_ENTITY_F1"}
+STAGING_ENV = "BOT_PUBLISH_STAGING"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RUN_DIR = PROJECT_ROOT / "build" / "run"
 
@@ -131,6 +138,22 @@ def intent_floor(requested: float) -> float:
     return floor
 
 
+def raised_floor(kind: str, shipped: float) -> float:
+    """The floor for ``kind`` ("intent"/"entity"): the shipped one, or higher through the environment."""
+    env = FLOOR_ENV[kind]
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return shipped
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise PublishError(f"{env}={raw!r} ist keine Zahl.", EXIT_CONFIG) from None
+    if not shipped <= value <= 1.0:
+        raise PublishError(f"{env}={raw} liegt nicht zwischen der ausgelieferten Mindestgüte {shipped} und 1; "
+                           "die Mindestwerte lassen sich nur erhöhen.", EXIT_CONFIG)
+    return value
+
+
 def evaluate(model: Path, test_file: str, intent_floor: float, entity_floor: float) -> tuple[float, float]:
     """Intent and entity F1 of ``model`` on ``test_file``; PublishError below the floors."""
     with tempfile.TemporaryDirectory(prefix="publish-eval-") as out:
@@ -162,6 +185,7 @@ def staged_model(args: argparse.Namespace) -> Path:
         from bot.train import train
 
         staging.mkdir(parents=True, exist_ok=True)
+        print("Training läuft (einige Minuten) …", flush=True)
         rc, seconds = train(out=str(staging))
         print(f"Training in {staging} nach {seconds:.0f} s beendet (Code {rc}).")
         if rc != 0:
@@ -206,11 +230,15 @@ def _load_all(apis: list[RasaApi], model: Path, previous: list[str | None]) -> N
 
 def publish(args: argparse.Namespace) -> str:
     """Run the steps of the module docstring on every replica; returns the new model id."""
+    intent = args.min_intent_f1 if args.min_intent_f1 is not None else raised_floor("intent", INTENT_F1_FLOOR)
+    entity = args.min_entity_f1 if args.min_entity_f1 is not None else raised_floor("entity", ENTITY_F1_FLOOR)
     apis = [RasaApi(url, args.secret, args.timeout) for url in rasa_urls(args)]
     before = [api.status() for api in apis]  # fail early if a replica or the secret is wrong
     model = staged_model(args)
     new_id = model_id_of(model)
-    evaluate(model, args.test_file, intent_floor(args.min_intent_f1), args.min_entity_f1)
+    print(f"Bewertung von {model.name} auf {args.test_file} läuft …", flush=True)
+    evaluate(model, args.test_file, intent_floor(intent), entity)
+    print(f"Bestanden; {model.name} wird geladen …", flush=True)
     started = time.monotonic()
     _load_all(apis, model, [b.get("model_file") for b in before])
     for api in apis:
@@ -250,10 +278,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="Rasa-Replik (mehrfach möglich; sonst $RASA_URLS oder die laufende Installation)")
     p.add_argument("--jwt-secret", default=os.environ.get(SECRET_ENV),
                    help=f"Schlüssel der Rasa-API (Standard: ${SECRET_ENV} oder build/run/rasa-jwt.secret)")
-    p.add_argument("--staging-dir", type=Path, default=PROJECT_ROOT / "build" / "staging")
+    p.add_argument("--staging-dir", type=Path,
+                   default=Path(os.environ.get(STAGING_ENV) or PROJECT_ROOT / "build" / "staging"),
+                   help=f"hierhin trainieren (Standard: ${STAGING_ENV} oder build/staging)")
     p.add_argument("--models-dir", type=Path, default=PROJECT_ROOT / "models")
     p.add_argument("--test-file", default=NLU_TEST_FILE)
-    p.add_argument("--min-intent-f1", type=float, default=INTENT_F1_FLOOR)
-    p.add_argument("--min-entity-f1", type=float, default=ENTITY_F1_FLOOR)
+    p.add_argument("--min-intent-f1", type=float, default=None,
+                   help=f"Mindest-F1 der Absichten (Standard {INTENT_F1_FLOOR}, erhöht durch ${FLOOR_ENV['intent']})")
+    p.add_argument("--min-entity-f1", type=float, default=None,
+                   help=f"Mindest-F1 der Entitäten (Standard {ENTITY_F1_FLOOR}, erhöht durch ${FLOOR_ENV['entity']})")
     p.add_argument("--timeout", type=float, default=600.0, help="Sekunden für das Laden in Rasa")
     p.set_defaults(func=cmd_publish)

@@ -84,8 +84,9 @@ def login(page, base: str, name: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Anmelden").click()
 
 
-def direct_counts(db: Path, ags: str, tenant: str, days: int) -> tuple[int, int]:
-    """(conversations begun, typed messages) of the last ``days`` local days, straight from the store."""
+def direct_counts(db: Path, ags: str, tenant: str, days: int) -> dict[str, int]:
+    """Figures of the last ``days`` local days, straight from the store's events: conversations begun,
+    typed messages, thumbs up and down, requests for a person."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(TZ_NAME)
@@ -93,18 +94,24 @@ def direct_counts(db: Path, ags: str, tenant: str, days: int) -> tuple[int, int]
     start = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tz).timestamp()
     engine = sa.create_engine(f"sqlite:///{db}")
     first: dict[str, float] = {}
-    messages = 0
+    counts = {"messages": 0, "thumbs_up": 0, "thumbs_down": 0, "handoffs": 0}
+    kinds = {"feedback_positive": "thumbs_up", "feedback_negative": "thumbs_down", "human_handoff": "handoffs"}
     with engine.connect() as conn:
         for sender, ts, data in conn.execute(sa.text("SELECT sender_id, timestamp, data FROM events "
                                                      "WHERE type_name = 'user'")):
             ev = json.loads(data)
             text = ev.get("text") or ""
             mine = (ev.get("metadata") or {}).get("tenant_ags") == ags or sender.startswith(f"web:{tenant}:")
-            if mine and text.strip() and not text.startswith("/"):
+            if not mine:
+                continue
+            intent = ((ev.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in kinds and ts >= start:
+                counts[kinds[intent]] += 1
+            if text.strip() and not text.startswith("/"):
                 first[sender] = min(first.get(sender, ts), ts)
-                messages += ts >= start
+                counts["messages"] += ts >= start
     engine.dispose()
-    return sum(ts >= start for ts in first.values()), messages
+    return {"conversations": sum(ts >= start for ts in first.values()), **counts}
 
 
 def figure(page, key: str) -> str:
@@ -132,9 +139,9 @@ def test_dashboard_matches_the_store_and_is_accessible(new_page, console, artifa
     page.get_by_label("Zeitraum").select_option("monat")
     page.get_by_role("button", name="Anzeigen").click()
     expect()(page.locator('[data-figure="messages"]')).to_be_visible()
-    conversations, messages = direct_counts(console["db"], FELLBACH, "fellbach", 30)
-    assert messages > 50  # the seed really reached this tenant
-    assert (figure(page, "conversations"), figure(page, "messages")) == (str(conversations), str(messages))
+    direct = direct_counts(console["db"], FELLBACH, "fellbach", 30)
+    assert direct["messages"] > 50 and min(direct.values()) > 0  # the seed really reached this tenant
+    assert {key: int(figure(page, key)) for key in direct} == direct
     assert page.locator("svg.chart").count() >= 5
     assert "Ort außerhalb BW" in page.content()
     page.screenshot(path=str(artifacts / "console-dashboard.png"), full_page=True)
@@ -144,6 +151,8 @@ def test_dashboard_matches_the_store_and_is_accessible(new_page, console, artifa
     login(small, console["base"], "anna")
     expect()(small.locator('[data-figure="messages"]')).to_be_visible()
     assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    charts = small.locator("svg.chart")
+    assert charts.count() >= 5 and all(charts.nth(i).bounding_box()["width"] > 200 for i in range(charts.count()))
     small.screenshot(path=str(artifacts / "console-dashboard-360.png"), full_page=True)
     assert run_axe(small) == []
 
@@ -179,6 +188,53 @@ def test_tenant_b_is_closed_also_by_url(new_page, console) -> None:
     assert ULM_TEXT not in page.content()
 
 
+def test_csrf_rejection(new_page, console, artifacts: Path) -> None:
+    """A tampered form token and a form posted from another origin on the same host are refused."""
+    import http.server
+    import threading
+
+    page = new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    login(page, console["base"], "anna")
+    page.get_by_role("link", name="Prüfliste").click()
+    before = console["drafts"].read_text(encoding="utf-8") if console["drafts"].exists() else ""
+    page.evaluate("document.querySelectorAll('input[name=csrf]').forEach(i => i.value = 'gefaelscht')")
+    with page.expect_response(lambda r: r.url.endswith("/staff/review/assign")) as answer:
+        page.locator("section.group").first.get_by_role("button", name="Ignorieren").click()
+    assert answer.value.status == 403
+    expect()(page.get_by_role("heading", name="Sicherheitsprüfung fehlgeschlagen")).to_be_visible()
+    assert (console["drafts"].read_text(encoding="utf-8") if console["drafts"].exists() else "") == before
+    page.screenshot(path=str(artifacts / "console-csrf-refused.png"))
+    assert run_axe(page) == []
+
+    # another site on the same host (another port: same site, so the cookie would travel along)
+    evil = (f'<!doctype html><html lang="de"><title>x</title><form method="post" action="{console["base"]}'
+            '/staff/logout"><input name="csrf" value="geraten"><button>los</button></form></html>').encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(evil)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Evil)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        with page.expect_response(lambda r: r.url.endswith("/staff/logout")) as answer:
+            page.get_by_role("button", name="los").click()
+        assert answer.value.status == 403
+        expect()(page.get_by_role("heading", name="Sicherheitsprüfung fehlgeschlagen")).to_be_visible()
+    finally:
+        server.shutdown()
+        server.server_close()
+    page.goto(f"{console['base']}/staff/")
+    expect()(page.get_by_role("heading", name="Übersicht")).to_be_visible()  # still logged in
+
+
 def test_review_assign_draft_validate(new_page, console, artifacts: Path) -> None:
     page = new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
     login(page, console["base"], "anna")
@@ -187,6 +243,14 @@ def test_review_assign_draft_validate(new_page, console, artifacts: Path) -> Non
     assert "Anna Müller" not in page.content() and "[NAME]" in page.content()
     page.screenshot(path=str(artifacts / "console-review.png"), full_page=True)
     assert run_axe(page) == []
+    small = new_page(bypass_csp=True, viewport={"width": 360, "height": 740})
+    login(small, console["base"], "anna")
+    small.get_by_role("link", name="Prüfliste").click()
+    expect()(small.locator("section.group").first).to_be_visible()
+    assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    assert small.locator("section.group").count() == page.locator("section.group").count()
+    small.screenshot(path=str(artifacts / "console-review-360.png"), full_page=True)
+    assert run_axe(small) == []
     group = page.locator("section.group").filter(has_text="Lastenrad").first
     group.get_by_label("Absicht").select_option("out_of_scope")
     group.get_by_role("button", name="Zuordnen").click()

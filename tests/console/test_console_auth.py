@@ -104,3 +104,16 @@ async def test_disabled_account_loses_its_session(client, console_env) -> None:
     assert (await client.get("/staff/", allow_redirects=False)).status == 303
     resp = await login(client, "anna")
     assert resp.status == 403 and "deaktiviert" in await resp.text()
+
+
+async def test_every_form_of_the_console_needs_its_token(client) -> None:
+    from bot.console import ROUTES
+
+    await login(client, "lena")  # may use every form
+    posts = [path for method, path, _ in ROUTES if method == "POST" and path != "/login"]
+    assert len(posts) == 5
+    for path in posts:
+        for data in ({}, {"csrf": "geraten"}):
+            resp = await client.post("/staff" + path, data=data)
+            assert resp.status == 403 and "Sicherheitsprüfung fehlgeschlagen" in await resp.text(), path
+    assert (await client.get("/staff/")).status == 200  # nothing happened, still logged in

@@ -119,3 +119,23 @@ def test_replica_urls_from_the_running_launcher(tmp_path: Path, monkeypatch: pyt
     assert pub.rasa_urls(argparse.Namespace(rasa_url=None)) == ["http://127.0.0.1:1", "http://127.0.0.1:2"]
     monkeypatch.setenv("RASA_URLS", "http://127.0.0.1:3, http://127.0.0.1:4")
     assert pub.rasa_urls(argparse.Namespace(rasa_url=None)) == ["http://127.0.0.1:3", "http://127.0.0.1:4"]
+
+
+def test_an_operator_may_raise_the_floors_but_never_lower_them(tmp_path: Path, servers: list[FakeRasa],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    floors: list[tuple[float, float]] = []
+    monkeypatch.setattr(pub, "evaluate", lambda _model, _file, intent, entity: floors.append((intent, entity)))
+    args = _args(tmp_path, servers)
+    args.min_intent_f1 = args.min_entity_f1 = None  # not given on the command line
+    monkeypatch.setenv("BOT_PUBLISH_MIN_INTENT_F1", "0,95")
+    monkeypatch.setenv("BOT_PUBLISH_MIN_ENTITY_F1", "0.99")
+    pub.publish(args)
+    assert floors == [(0.95, 0.99)]
+    calls = sum(len(s.calls) for s in servers)
+    for value in ("0.5", "viel", "1.5"):
+        monkeypatch.setenv("BOT_PUBLISH_MIN_INTENT_F1", value)
+        with pytest.raises(pub.PublishError) as err:
+            pub.publish(args)
+        assert err.value.code == pub.EXIT_CONFIG and "BOT_PUBLISH_MIN_INTENT_F1" in str(err.value)
+    assert "lassen sich nur erhöhen" in str(err.value)
+    assert sum(len(s.calls) for s in servers) == calls and floors == [(0.95, 0.99)]  # refused before anything else
