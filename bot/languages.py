@@ -42,6 +42,15 @@ LANGUAGES = (STANDARD, "de-LS")
 DATA_LANGUAGES = ("de-LS", "en", "tr", "uk")
 #: The BCP 47 tag a widget element gets for each language (Leichte Sprache is German).
 HTML_LANG = {STANDARD: "de", "de-LS": "de"}
+#: How the gateway names the languages in its German messages.
+LANGUAGE_NAMES = {STANDARD: "Deutsch", "de-LS": "Leichte Sprache"}
+#: The Rasa slot that holds a conversation's language (domain/core.yml).
+SLOT = "language"
+
+
+def slot_event(language: str) -> dict:
+    """The tracker event that sets a conversation's language (Rasa HTTP API, ``/tracker/events``)."""
+    return {"event": "slot", "name": SLOT, "value": language}
 LANGUAGES_DIR = "languages"
 TEXT_FIELDS = ("summary", "documents", "online", "fee", "processing_time")
 #: Bounds: a language file larger than this, or a field with more items, is refused.
@@ -102,6 +111,16 @@ class Texts:
     processing_time: tuple[str, ...] = ()
     source: str = ""
     stand: str = ""
+
+    @property
+    def standard(self) -> bool:
+        """The conversation is in standard German (the catalogue's own texts)."""
+        return self.language == STANDARD
+
+    @property
+    def missing(self) -> bool:
+        """Another language was asked for, and this Leistung has no text in it (yet)."""
+        return not self.standard and not self.translated
 
     def to_dict(self) -> dict:
         """The API shape (``texts`` of a service record)."""

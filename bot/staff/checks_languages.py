@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.languages import DATA_LANGUAGES, LANGUAGES_DIR, LanguageError, canonical, parse_entry
+from bot.languages import DATA_LANGUAGES, LANGUAGES, LANGUAGES_DIR, LanguageError, canonical, parse_entry
 from bot.staff.checks import Catalogue, CatalogueEntry
 from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml, rel
 
@@ -102,16 +102,16 @@ def _lines(node: object, key: str) -> Iterable[tuple[int, str]]:
         yield line_of(node, key), value
 
 
-def check_plain(sid: str, key: str, line: int, text: str, file: str) -> list[Finding]:
-    """Sentence length and abbreviations of one name or list item."""
+def check_plain(label: str, line: int, text: str, file: str) -> list[Finding]:
+    """Sentence length and abbreviations of one text (``label``: "Leistung 'x', summary")."""
     findings = []
-    for sentence in sentences(text):
+    for sentence in (s for row in text.split("\n") for s in sentences(row)):
         if (n := word_count(sentence)) > MAX_WORDS:
-            findings.append(Finding(ERROR, file, line, f"Leistung '{sid}', {key}: Satz mit {n} Wörtern (höchstens "
+            findings.append(Finding(ERROR, file, line, f"{label}: Satz mit {n} Wörtern (höchstens "
                                     f"{MAX_WORDS}); bitte teilen: „{sentence[:80]}“"))
     for shown, pattern in ABBREVIATIONS:
         if pattern.search(text):
-            findings.append(Finding(ERROR, file, line, f"Leistung '{sid}', {key}: Abkürzung „{shown}“ bitte ausschreiben "
+            findings.append(Finding(ERROR, file, line, f"{label}: Abkürzung „{shown}“ bitte ausschreiben "
                                     "(zum Beispiel, oder, vielleicht …; Paragraphen gehören in den Standardtext)"))
     return findings
 
@@ -144,7 +144,7 @@ def check_entry(sid: str, entry: dict, standard: CatalogueEntry, file: str, lang
                                     f"Einträge (vorgesehen: {low} bis {high})"))
     for key in ("name", *LIST_FIELDS) if plain else ():
         for line, text in _lines(entry, key):
-            findings += check_plain(sid, key, line, text, file)
+            findings += check_plain(f"Leistung '{sid}', {key}", line, text, file)
     for key in ("fee", "processing_time") if std_time else ("fee",):
         allowed = numbers(_standard_facts(node, key, with_basis=not plain), words=True)
         for line, text in _lines(entry, key):
@@ -242,4 +242,30 @@ def check_languages(root: Path, catalogue: Catalogue) -> list[Finding]:
                 target = f"data/catalogue/{LANGUAGES_DIR}/{language}/{Path(e.file).stem}.yml"
                 findings.append(Finding(ERROR, e.file, e.line, f"Leistung '{e.id}' hat keinen Text in "
                                         f"{LABEL.get(language, language)} ({target}). {GUIDE}"))
+    return findings
+
+
+def check_response_variants(root: Path) -> list[Finding]:
+    """Response variants per language (``condition: [{type: slot, name: language, value: …}]`` in domain/):
+    the value must be a language the bot serves, the Leichte-Sprache wording follows its rules."""
+    findings: list[Finding] = []
+    for path in sorted((root / "domain").glob("*.yml")):
+        try:
+            doc = load_yaml(path, root)
+        except YamlFileError:
+            continue  # reported by the response check
+        file = rel(path, root)
+        for name, variants in ((doc.get("responses") if isinstance(doc, dict) else None) or {}).items():
+            for variant in variants if isinstance(variants, list) else []:
+                conditions = variant.get("condition") if isinstance(variant, dict) else None
+                for cond in conditions if isinstance(conditions, list) else []:
+                    if not isinstance(cond, dict) or cond.get("name") != "language":
+                        continue
+                    value = str(cond.get("value"))
+                    if value not in LANGUAGES:
+                        findings.append(Finding(ERROR, file, line_of(variant, "condition"), f"Antwort '{name}': "
+                                                f"Sprache '{value}' gibt es nicht (möglich: {', '.join(LANGUAGES)})"))
+                    elif value in PLAIN and isinstance(variant.get("text"), str):
+                        findings += check_plain(f"Antwort '{name}' (Leichte Sprache)", line_of(variant, "text"),
+                                                variant["text"], file)
     return findings

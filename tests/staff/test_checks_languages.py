@@ -36,6 +36,9 @@ CASES = {
     "no_topic_file": (ERROR, "data/catalogue/languages/de-LS/kfz.yml", 1,
                       "zu dieser Datei gibt es keine data/catalogue/services/kfz.yml"),
     "documents_count": (WARNING, LS, 10, "2 Unterlage(n), der Standardtext nennt 1"),
+    "response_unknown_language": (ERROR, "domain/domain.yml", 12, "Antwort 'utter_greet': Sprache 'de-ls' gibt es nicht"),
+    "response_long_sentence": (ERROR, "domain/domain.yml", 13, "Antwort 'utter_greet' (Leichte Sprache): Satz mit "
+                               "16 Wörtern"),
     "time_in_words": None,  # "drei Wochen" in the standard text is "3 Wochen" in Leichter Sprache
 }
 
