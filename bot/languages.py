@@ -69,7 +69,7 @@ def canonical(language: object, known: tuple[str, ...] = LANGUAGES) -> str | Non
     """``"de-ls"`` → ``"de-LS"``; None for anything that is not one of ``known`` (the served languages)."""
     if not isinstance(language, str) or len(language) > 16:
         return None
-    folded = language.strip().casefold()
+    folded = language.casefold()
     return next((lang for lang in known if lang.casefold() == folded), None)
 
 
