@@ -102,6 +102,13 @@ class Core:
         """What to say about ``service`` in ``language`` (standard German where it has no text)."""
         return self.languages.texts(service, language)
 
+    def add_texts(self, hits: list[dict], language: str) -> list[dict]:
+        """Each service of a lookup result (``Lookup.to_dict()["services"]``) gets its ``texts`` in ``language``."""
+        for hit in hits:
+            if (service := self.catalogue.get(hit["id"])) is not None:
+                hit["texts"] = self.texts(service, language).to_dict()
+        return hits
+
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """Ranked services; place names in the text are not counted as service words."""
         return self.search_engine.search(text, limit, self.resolver.place_words(text))

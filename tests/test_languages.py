@@ -76,7 +76,8 @@ def test_another_leistung_of_the_topic_without_text_is_standard(tmp_path: Path) 
 
 
 def test_language_tags_are_case_insensitive() -> None:
-    assert canonical("de-ls") == canonical(" DE-LS ") == "de-LS"
+    assert canonical("de-ls") == canonical("DE-LS") == "de-LS"
+    assert canonical(" de-LS") is None  # exactly the tag (as the API schema says), only the case may differ
     assert canonical("de") == "de"
     assert canonical("fr") is None and canonical(7) is None and canonical("de-LS" * 10) is None
 
@@ -112,3 +113,14 @@ def test_the_real_catalogue_has_leichte_sprache_for_the_ausweis() -> None:
     assert texts.official_name == "Personalausweis beantragen" and texts.name != texts.official_name
     assert any("46 Euro" in sentence for sentence in texts.fee)
     assert core.texts(service, "de").summary == (service.description,)
+
+
+def test_bot_lookup_adds_the_texts_of_a_language_when_asked() -> None:
+    from bot.cli import lookup_result
+
+    core = get_core()
+    plain = lookup_result(core, "ich brauche einen neuen Reisepass", "Ulm", "de-LS")
+    top = plain["services"][0]
+    assert top["id"] == "reisepass" and top["texts"]["translated"]
+    assert top["texts"]["official_name"] == top["name"] and plain["office"]["name"].startswith("Universitätsstadt Ulm")
+    assert "texts" not in lookup_result(core, "ich brauche einen neuen Reisepass", "Ulm")["services"][0]

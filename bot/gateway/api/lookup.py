@@ -64,8 +64,7 @@ def _lookup(core: Core, q: str, place: str | None, limit: int, language: str | N
     if out["place"] is not None:
         out["place"]["candidates"] = out["place"]["candidates"][:20]
     if language is not None:  # the texts in that language beside each hit (standard German where none)
-        for hit in out["services"]:
-            hit["texts"] = core.texts(core.catalogue.get(hit["id"]), language).to_dict()
+        core.add_texts(out["services"], language)
     return out
 
 
