@@ -32,6 +32,12 @@ def message_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def answer_language(tracker: Tracker) -> str | None:
+    """The conversation's answer language (slot ``language``, set by the gateway; ``bot.languages.LANGUAGES``)."""
+    value = tracker.get_slot("language")
+    return value if isinstance(value, str) else None
+
+
 def metadata(tracker: Tracker) -> dict:
     meta = tracker.latest_message.get("metadata") or tracker.get_slot("session_started_metadata") or {}
     return meta if isinstance(meta, dict) else {}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from actions.base import SafeAction
-from actions.facts_text import processing_time_sentence
+from actions.context import answer_language
+from actions.facts_text import processing_time_text
 from actions.render import SERVICEBW_HOME
 from actions.services import _service_or_ask
 
@@ -15,10 +16,10 @@ class ActionAnswerProcessingTime(SafeAction):
         return "action_answer_processing_time"
 
     async def act(self, dispatcher, tracker, domain):
-        _, service, events = await _service_or_ask(dispatcher, tracker)
+        c, service, events = await _service_or_ask(dispatcher, tracker)
         if service is None:
             return events
-        sentence = processing_time_sentence(service)
+        sentence = processing_time_text(c, service, answer_language(tracker))
         if sentence:
             dispatcher.utter_message(response="utter_processing_time", name=service.name, time=sentence)
         else:

@@ -7,8 +7,9 @@ the Leistung on service-bw.
 
 from __future__ import annotations
 
-from actions.render import SERVICEBW_HOME, german_date
+from actions.render import SERVICEBW_HOME, german_date, lines
 from bot.catalogue import Service
+from bot.core import Core
 
 #: Zuständigkeit rules whose fees a Gemeinde sets in its own Satzung.
 MUNICIPAL_RULES = ("gemeinde", "standesamt")
@@ -58,3 +59,16 @@ def processing_time_sentence(service: Service) -> str | None:
     if time is None or not time.text:
         return None
     return f"Übliche Bearbeitungszeit: {time.text}.{_sentence(time.note)}{_source(time.source, time.stand)}"
+
+
+def fees_text(core: Core, service: Service, language: str | None) -> str:
+    """What it costs in ``language`` (the same facts, from the catalogue's language texts), else the
+    standard sentence with legal basis and source."""
+    return lines(core.texts(service, language).fee) or fees_sentence(service)
+
+
+def processing_time_text(core: Core, service: Service, language: str | None) -> str | None:
+    """How long it takes in ``language``, else the standard sentence; None when nobody knows."""
+    if processing_time_sentence(service) is None:
+        return None
+    return lines(core.texts(service, language).processing_time) or processing_time_sentence(service)

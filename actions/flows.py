@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import place_roles, render
-from actions.context import known_place, message_text
+from actions.context import answer_language, known_place, message_text
 from bot.catalogue import Service
 from bot.core import Core
 from bot.places import Gemeinde, PlaceResult
@@ -46,7 +46,8 @@ def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, 
     return g, []
 
 
-def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g: Gemeinde, text: str = "") -> None:
+def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g: Gemeinde, text: str = "",
+               language: str | None = None) -> None:
     office = core.responsibility.office(service, g, g.plz_in(text))
     if office is None:
         link = f" Mehr zur Leistung: {service.servicebw_url()}" if service.servicebw_id else ""
@@ -58,27 +59,31 @@ def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g
         dispatcher.utter_message(text=role)
     dispatcher.utter_message(response="utter_source", buttons=render.follow_up_buttons(service),
                              **render.source_vars(service))
-    dispatcher.utter_message(json_message=render.structured(service, office, g))
+    dispatcher.utter_message(json_message=render.structured(service, office, g, core.texts(service, language)))
 
 
 def answer_service(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, service: Service,
                    place: PlaceResult | None, summary: bool = True) -> list[dict]:
     """Say what the Leistung is and, once the place is known, who is responsible there."""
     events: list[dict] = [SlotSet("service_id", service.id), SlotSet("failures", 0.0), SlotSet("pending", None)]
+    language = answer_language(tracker)
     if summary:
         if service.curated:
-            dispatcher.utter_message(response="utter_service_summary", **render.summary_vars(service))
+            if core.texts(service, language).missing:  # say so rather than switch language silently
+                dispatcher.utter_message(response="utter_no_translation")
+            dispatcher.utter_message(response="utter_service_summary", **render.summary_vars(core, service, language))
             if service.documents:
-                dispatcher.utter_message(response="utter_service_documents", documents=render.documents_sentence(service))
+                dispatcher.utter_message(response="utter_service_documents",
+                                         **render.documents_vars(core, service, language))
         else:
             dispatcher.utter_message(response="utter_service_longtail", name=service.name)
     g, place_events = apply_place(dispatcher, core, tracker, place)
     events += place_events
     if g is not None:
-        say_office(dispatcher, core, service, g, message_text(tracker))
+        say_office(dispatcher, core, service, g, message_text(tracker), language)
     elif place is None:
         dispatcher.utter_message(response="utter_ask_place")
-        dispatcher.utter_message(json_message=render.structured(service, None, None))
+        dispatcher.utter_message(json_message=render.structured(service, None, None, core.texts(service, language)))
         events.append(SlotSet("pending", "place"))
     return events
 
@@ -88,7 +93,8 @@ def handoff_if_stuck(dispatcher: CollectingDispatcher, core: Core, tracker: Trac
     failures = int(tracker.get_slot("failures") or 0) + 1
     if failures >= MAX_FAILURES:
         g, _ = known_place(core, tracker)
-        dispatcher.utter_message(response="utter_handoff_after_failures", contact=render.contact_text(g, None))
+        response = "utter_handoff_after_failures" if g is not None else "utter_handoff_after_failures_generic"
+        dispatcher.utter_message(response=response, **render.contact_vars(g, None))
         return [SlotSet("failures", 0.0), SlotSet("pending", None)]
     return None
 
@@ -110,5 +116,6 @@ def handoff(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker) -> l
     sid = tracker.get_slot("service_id")
     service = core.catalogue.get(sid) if sid else None
     office = core.responsibility.office(service, g) if service and g else None
-    dispatcher.utter_message(response="utter_handoff", contact=render.contact_text(g, office))
+    response = "utter_handoff" if g is not None or office is not None else "utter_handoff_generic"
+    dispatcher.utter_message(response=response, **render.contact_vars(g, office))
     return [SlotSet("failures", 0.0), SlotSet("pending", None)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions.base import SafeAction, core
-from actions.context import message_text, place_from_message, service_from_message, service_from_slot
+from actions.context import answer_language, message_text, place_from_message, service_from_message, service_from_slot
 from actions.flows import answer_service, apply_place, say_office
 
 
@@ -33,7 +33,7 @@ class ActionSetPlace(SafeAction):
         if g is None:
             return events
         if service is not None:
-            say_office(dispatcher, c, service, g, message_text(tracker))
+            say_office(dispatcher, c, service, g, message_text(tracker), answer_language(tracker))
         else:
             dispatcher.utter_message(response="utter_place_set", place=g.short_name, kreis=g.kreis_display)
         return [*events, SlotSet("pending", None)]

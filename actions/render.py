@@ -1,8 +1,16 @@
-"""Turns domain objects into response variables and structured data. Pure functions, no Rasa."""
+"""Turns domain objects into response variables and structured data. Pure functions, no Rasa.
+
+Functions with a ``language`` ask the domain core for the Leistung's texts in that language
+(``Core.texts``; standard German where there is none) and fill the same variables for every
+language: which wording the citizen reads is the response variant Rasa picks from the slot
+``language`` (``condition`` in domain/*.yml), never a branch here.
+"""
 
 from __future__ import annotations
 
 from bot.catalogue import Service
+from bot.core import Core
+from bot.languages import Texts
 from bot.places import Gemeinde
 from bot.responsibility import Office
 
@@ -19,10 +27,27 @@ HANDOFF_GENERIC = (
 SERVICEBW_HOME = "https://www.service-bw.de"
 
 
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
+
+
 def german_date(iso: str) -> str:
     """"2026-11-21" -> "21.11.2026" (other shapes are returned unchanged)."""
     parts = iso.split("-")
     return f"{parts[2]}.{parts[1]}.{parts[0]}" if len(parts) == 3 and all(p.isdigit() for p in parts) else iso
+
+
+def long_date(iso: str) -> str:
+    """"2026-11-21" -> "21. November 2026" (the date as Leichte Sprache writes it)."""
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return iso
+    return f"{int(parts[2])}. {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+
+
+def lines(sentences: tuple[str, ...]) -> str:
+    """Sentences one per line (a standard text is a single item)."""
+    return "\n".join(sentences)
 
 
 def online_sentence(service: Service) -> str:
@@ -33,12 +58,26 @@ def online_sentence(service: Service) -> str:
     return f"{text} {service.online_note}".strip() if service.online_note else text
 
 
-def summary_vars(service: Service) -> dict:
+def online_text(core: Core, service: Service, language: str | None) -> str:
+    """Whether it can be done online, in ``language`` (else the standard sentence)."""
+    return lines(core.texts(service, language).online) or online_sentence(service)
+
+
+def summary_vars(core: Core, service: Service, language: str | None) -> dict:
+    """``name`` is always the official German name; ``title`` the plain title of the language."""
+    texts = core.texts(service, language)
     return {
         "name": service.name,
-        "description": service.description or "",
-        "online": online_sentence(service),
+        "title": texts.name,
+        "description": lines(texts.summary),
+        "online": online_text(core, service, language),
     }
+
+
+def documents_vars(core: Core, service: Service, language: str | None) -> dict:
+    """The documents in a sentence (``documents``) and as a list, one per line (``document_list``)."""
+    documents = core.texts(service, language).documents
+    return {"documents": "; ".join(documents), "document_list": "\n".join(f"• {d}" for d in documents)}
 
 
 def documents_sentence(service: Service) -> str:
@@ -55,21 +94,35 @@ def office_vars(service: Service, office: Office, g: Gemeinde) -> dict:
 
 
 def source_vars(service: Service) -> dict:
-    return {"source": service.source or "service-bw.de", "stand": german_date(service.stand) if service.stand else "unbekannt"}
+    return {"source": service.source or "service-bw.de",
+            "stand": german_date(service.stand) if service.stand else "unbekannt",
+            "stand_long": long_date(service.stand) if service.stand else "unbekannt"}
 
 
-def structured(service: Service | None, office: Office | None, g: Gemeinde | None) -> dict:
-    """The data behind an answer, for the HTTP API and the widget (sent as a custom payload)."""
+def structured(service: Service | None, office: Office | None, g: Gemeinde | None,
+               texts: Texts | None = None) -> dict:
+    """The data behind an answer, for the HTTP API and the widget (sent as a custom payload).
+
+    ``texts``: the Leistung's texts in the conversation's language; added as ``texts`` when the
+    conversation is not in standard German."""
     return {
         "service": None if service is None else {
             "id": service.id, "name": service.name, "servicebw_id": service.servicebw_id,
             "online": service.online, "documents": list(service.documents), "source": service.source,
             "stand": service.stand, "fee": service.fee.to_dict() if service.fee else None,
             "processing_time": service.processing_time.to_dict() if service.processing_time else None,
+            **({"texts": texts.to_dict()} if texts is not None and not texts.standard else {}),
         },
         "office": None if office is None else office.to_dict(),
         "place": None if g is None else {"ags": g.ags, "name": g.short_name, "kreis": g.kreis_display},
     }
+
+
+def contact_vars(g: Gemeinde | None, office: Office | None) -> dict:
+    """The human contact route: the whole sentence (``contact``) and its parts (``contact_name``, ``contact_url``)."""
+    name = office.name if office is not None else g.authority_name if g is not None else ""
+    url = office.url if office is not None and office.url else SERVICEBW_HOME
+    return {"contact": contact_text(g, office), "contact_name": name, "contact_url": url}
 
 
 def contact_text(g: Gemeinde | None, office: Office | None) -> str:

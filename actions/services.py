@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from actions.base import SafeAction, core, dialogue_data
-from actions.context import message_text, place_from_message
-from actions.facts_text import fees_sentence
+from actions.context import answer_language, message_text, place_from_message
+from actions.facts_text import fees_text
 from actions.flows import answer_service, apply_place, handoff, not_understood, say_office
 from actions.focus import SWITCH_MARGIN, Focus, resolve_focus
 from actions.followups import part_action
@@ -66,7 +66,7 @@ async def _service_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker):
         g, place_events = apply_place(dispatcher, c, tracker, place)
         events += place_events
         if g is not None:
-            say_office(dispatcher, c, service, g, message_text(tracker))
+            say_office(dispatcher, c, service, g, message_text(tracker), answer_language(tracker))
             return FocusAnswer(c, service, events, {"office"})
     return FocusAnswer(c, service, events)
 
@@ -128,11 +128,12 @@ class ActionAnswerOnline(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         answer = await _service_or_ask(dispatcher, tracker)
-        _, service, events = answer
+        c, service, events = answer
         if service is not None and "online" not in answer.said:
             link = f" Mehr dazu: {service.servicebw_url()}" if service.servicebw_id else ""
-            online = render.online_sentence(service) or "Ob das online geht, weiß ich leider nicht."
-            dispatcher.utter_message(response="utter_service_online", name=service.name, online=online, link=link)
+            online = render.online_text(c, service, answer_language(tracker)) or "Ob das online geht, weiß ich leider nicht."
+            dispatcher.utter_message(response="utter_service_online", name=service.name, online=online, link=link,
+                                     url=service.servicebw_url() or render.SERVICEBW_HOME)
         return events
 
 
@@ -142,11 +143,11 @@ class ActionAnswerDocuments(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         answer = await _service_or_ask(dispatcher, tracker)
-        _, service, events = answer
+        c, service, events = answer
         if service is not None and "documents" not in answer.said:
             if service.documents:
                 dispatcher.utter_message(response="utter_service_documents_for", name=service.name,
-                                         documents=render.documents_sentence(service))
+                                         **render.documents_vars(c, service, answer_language(tracker)))
             else:
                 dispatcher.utter_message(response="utter_service_no_documents", name=service.name)
         return events
@@ -157,10 +158,11 @@ class ActionAnswerFees(SafeAction):
         return "action_answer_fees"
 
     async def act(self, dispatcher, tracker, domain):
-        _, service, events = await _service_or_ask(dispatcher, tracker)
+        c, service, events = await _service_or_ask(dispatcher, tracker)
         if service is not None:
             if service.fee is not None:
-                dispatcher.utter_message(response="utter_service_fees", name=service.name, fees=fees_sentence(service))
+                dispatcher.utter_message(response="utter_service_fees", name=service.name,
+                                         fees=fees_text(c, service, answer_language(tracker)))
             else:
                 dispatcher.utter_message(response="utter_service_no_fees", name=service.name)
         return events

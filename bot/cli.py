@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from bot.config import DataDirError, disable_rasa_telemetry
+from bot.languages import LANGUAGES
 
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
@@ -43,7 +44,8 @@ def place_result(core, text: str) -> dict:
     return res.to_dict()
 
 
-def lookup_result(core, text: str, place: str | None) -> dict:
+def lookup_result(core, text: str, place: str | None, language: str | None = None) -> dict:
+    """``bot lookup`` (and ``GET /api/v1/services``); with ``language`` each hit carries its ``texts``."""
     if not text or not text.strip():
         raise CliError("Bitte geben Sie an, was Sie erledigen möchten.", EXIT_USAGE)
     if place is not None:
@@ -51,7 +53,10 @@ def lookup_result(core, text: str, place: str | None) -> dict:
             raise CliError("Die Ortsangabe ist leer.", EXIT_USAGE)
         if core.place(place).in_bw is None:
             raise CliError(f"Ort nicht gefunden: {place.strip()[:80]}", EXIT_NOT_FOUND)
-    return core.lookup(text, place).to_dict()
+    out = core.lookup(text, place).to_dict()
+    if language is not None:
+        core.add_texts(out["services"], language)
+    return out
 
 
 def _jsonl(handler: Callable[[dict], dict]) -> int:
@@ -88,8 +93,8 @@ def cmd_place(args: argparse.Namespace) -> int:
 def cmd_lookup(args: argparse.Namespace) -> int:
     core = _core(args)
     if args.jsonl:
-        return _jsonl(lambda item: lookup_result(core, str(item.get("text") or ""), item.get("place")))
-    _emit(lookup_result(core, " ".join(args.text), args.place), args)
+        return _jsonl(lambda item: lookup_result(core, str(item.get("text") or ""), item.get("place"), args.lang))
+    _emit(lookup_result(core, " ".join(args.text), args.place, args.lang), args)
     return 0
 
 
@@ -130,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lookup", help="Leistung suchen und Zuständigkeit bestimmen")
     common(p)
     p.add_argument("--place", help="Ort, PLZ oder AGS")
+    p.add_argument("--lang", choices=LANGUAGES, help="die Texte der Leistungen in dieser Sprache dazu (de-LS: Leichte Sprache)")
     p.set_defaults(func=cmd_lookup)
     p = sub.add_parser("parse", help="NLU des trainierten Modells plus Leistungs- und Ortssuche")
     p.add_argument("--jsonl", action="store_true", required=True, help="JSON-Zeilen von stdin lesen")

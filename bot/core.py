@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.catalogue import Catalogue, Service
 from bot.config import catalogue_dir, data_dir
+from bot.languages import Languages, Texts
 from bot.places import PlaceResolver, PlaceResult, Register
 from bot.responsibility import Office, Responsibility
 from bot.search import GOOD_MATCH, Hit, ServiceSearch
@@ -65,12 +66,13 @@ class Core:
 
     def __init__(self, register: Register, resolver: PlaceResolver, catalogue: Catalogue,
                  responsibility: Responsibility, families: dict[str, list[str]] | None = None,
-                 search: ServiceSearch | None = None) -> None:
+                 search: ServiceSearch | None = None, languages: Languages | None = None) -> None:
         self.register = register
         self.resolver = resolver
         self.catalogue = catalogue
         self.responsibility = responsibility
         self.search_engine = search or ServiceSearch(catalogue, families)
+        self.languages = languages or Languages()
 
     @classmethod
     def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> Core:
@@ -80,7 +82,7 @@ class Core:
         responsibility.attach_sourced_data(cdir.parent / "zustaendigkeit", register, ddir)
         cat = Catalogue.load(cdir, ddir, responsibility.longtail_meta)
         search = ServiceSearch.load(cat, cdir.parent / "search", ddir)
-        return cls(register, resolver, cat, responsibility, search=search)
+        return cls(register, resolver, cat, responsibility, search=search, languages=Languages.load(cdir))
 
     def warm(self) -> Core:
         """Build the lazy indexes and load the word-frequency list now (~2 s once per process).
@@ -95,6 +97,17 @@ class Core:
     # -- the operations the CLI, actions and API share --------------------------------------------
     def place(self, text: str) -> PlaceResult:
         return self.resolver.resolve(text)
+
+    def texts(self, service: Service, language: str | None) -> Texts:
+        """What to say about ``service`` in ``language`` (standard German where it has no text)."""
+        return self.languages.texts(service, language)
+
+    def add_texts(self, hits: list[dict], language: str) -> list[dict]:
+        """Each service of a lookup result (``Lookup.to_dict()["services"]``) gets its ``texts`` in ``language``."""
+        for hit in hits:
+            if (service := self.catalogue.get(hit["id"])) is not None:
+                hit["texts"] = self.texts(service, language).to_dict()
+        return hits
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """Ranked services; place names in the text are not counted as service words."""

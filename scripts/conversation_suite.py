@@ -2,7 +2,9 @@
 
 Starts action server, Rasa (REST channel, the trained model from ``models/``) and gateway on free
 loopback ports (``bot.launcher.stack.Stack``), sends each turn as typed text with the
-conversation's Gemeinde as tenant (``metadata.tenant_ags``, exactly what the gateway forwards),
+conversation's Gemeinde as tenant (``metadata.tenant_ags``, exactly what the gateway forwards);
+a conversation or turn with ``lang`` (``de-LS``: Leichte Sprache) first sets the slot ``language``
+through Rasa's HTTP API with the JWT, as the gateway does when the widget's switch changes,
 reads the Leistung and the office from the reply (structured data, bold name, service-bw link;
 see ``bot/staff/conversations.py``) and prints turn accuracy, whole-conversation accuracy,
 accuracy per turn type and the failed turns. Writes ``reports/conversation_suite.json``.
@@ -55,17 +57,35 @@ def send(rasa_url: str, sender: str, text: str, ags: str) -> list[dict[str, Any]
         return normalize_messages(json.loads(resp.read().decode("utf-8")))
 
 
-def run_conversation(conv: cs.Conversation, rasa_url: str, names: cs.Names, deadline: float) -> list[dict]:
+def set_language(rasa_url: str, sender: str, language: str, secret: str | None) -> None:
+    """The slot ``language`` through Rasa's HTTP API, as the gateway sets it (bot/gateway/relay.py)."""
+    from bot.languages import slot_event  # noqa: PLC0415
+    from bot.rasa_jwt import auth_header  # noqa: PLC0415
+
+    req = urllib.request.Request(
+        f"{rasa_url}/conversations/{sender}/tracker/events?include_events=NONE",
+        data=json.dumps([slot_event(language)]).encode(),
+        headers={"Content-Type": "application/json", **(auth_header(secret) if secret else {})})
+    with urllib.request.urlopen(req, timeout=TURN_TIMEOUT) as resp:  # noqa: S310 - loopback only
+        resp.read()
+
+
+def run_conversation(conv: cs.Conversation, rasa_url: str, names: cs.Names, deadline: float,
+                     secret: str | None = None) -> list[dict]:
     sender = f"suite-{uuid.uuid4().hex[:12]}"
     results = []
-    for n, turn in enumerate(conv.turns, start=1):
+    sent_language = "de"  # Rasa's initial value of the slot
+    for n, (turn, language) in enumerate(zip(conv.turns, cs.languages_of(conv), strict=True), start=1):
         entry: dict[str, Any] = {"conversation": conv.id, "file": conv.file, "turn": n, "type": turn.type,
                                  "user": turn.user, "expected_service": turn.service,
-                                 "expected_office": list(turn.office)}
+                                 "expected_office": list(turn.office), "lang": language}
         if time.monotonic() > deadline:
             entry.update(ok=False, problems=["nicht ausgeführt: Zeitlimit erreicht"], got_service=None)
         else:
             try:
+                if language != sent_language:
+                    set_language(rasa_url, sender, language, secret)
+                    sent_language = language
                 messages = send(rasa_url, sender, turn.user, conv.ags)
                 obs = cs.observe(messages, names)
                 problems = cs.check_turn(turn, obs)
@@ -152,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Stack bereit nach {time.monotonic() - started:.0f} s; {len(conversations)} Gespräche …", flush=True)
         pool = ThreadPoolExecutor(max_workers=max(1, args.workers))
         try:
-            per_conv = list(pool.map(lambda c: run_conversation(c, rasa_url, names, deadline), conversations))
+            per_conv = list(pool.map(lambda c: run_conversation(c, rasa_url, names, deadline, stack.rasa_jwt_secret),
+                                     conversations))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)  # on Ctrl+C do not wait for queued conversations
     except StackError as exc:

@@ -2,6 +2,8 @@
  * Embed with one line:
  *   <script src="https://GATEWAY/widget.js" data-ags="08119020" data-title="Stadt Fellbach" defer></script>
  * Optional: data-privacy-url="https://www.example.de/datenschutz" (default: the gateway's demo page).
+ * The switch "Leichte Sprache" (remembered per Gemeinde) sends lang "de-LS" with each message; the
+ * gateway sets the conversation's language in the assistant, the Leistung and the place stay.
  * The embedding site's origin must be listed for that AGS in the gateway's config/tenants.yml.
  * Plain ES2020, no dependencies, no build step. Renders into a shadow root so the host page's
  * CSS cannot break it. Bot and user text is only ever inserted as text nodes (no HTML parsing);
@@ -26,6 +28,8 @@
   const MAX_STORED = 120;
   const UNREACHABLE = 'Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.';
   const reducedMotion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : { matches: false };
+  // Answer languages the gateway accepts (bot/languages.py) and the HTML lang of their messages.
+  const LANGS = { de: 'de', 'de-LS': 'de' };
 
   // ---------- state (persisted per Gemeinde in localStorage) ----------
   const uuid4 = () => {
@@ -38,15 +42,18 @@
   const load = () => {
     try {
       const s = JSON.parse(localStorage.getItem(KEY) || 'null');
-      if (s && typeof s.senderId === 'string' && Array.isArray(s.messages) && Date.now() - (s.savedAt || 0) < RETENTION_MS) return s;
+      if (s && typeof s.senderId === 'string' && Array.isArray(s.messages) && Date.now() - (s.savedAt || 0) < RETENTION_MS) {
+        if (!(s.lang in LANGS)) s.lang = 'de';
+        return s;
+      }
     } catch (e) { /* storage blocked or corrupt: start fresh */ }
-    return { senderId: uuid4(), messages: [], open: false };
+    return { senderId: uuid4(), messages: [], open: false, lang: 'de' };
   };
   const state = load();
   const save = () => {
     try {
       const messages = state.messages.filter((m) => !m.transient).slice(-MAX_STORED);
-      localStorage.setItem(KEY, JSON.stringify({ senderId: state.senderId, messages, open: state.open, savedAt: Date.now() }));
+      localStorage.setItem(KEY, JSON.stringify({ senderId: state.senderId, messages, open: state.open, lang: state.lang, savedAt: Date.now() }));
     } catch (e) { /* private mode: conversation simply isn't kept */ }
   };
 
@@ -155,13 +162,17 @@
     input, el('button', { type: 'submit', class: 'send', text: 'Senden' }));
   const closeBtn = el('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Chat schließen' }, icon(ICONS.close));
   const resetBtn = el('button', { type: 'button', class: 'text-btn', 'aria-label': 'Gespräch neu beginnen und Verlauf löschen', text: 'Neu' });
+  // Leichte Sprache: a real toggle button (aria-pressed), so keyboard and screen readers use it like any button.
+  const plainMark = el('span', { class: 'ls-mark', 'aria-hidden': 'true', text: '✓' });
+  const plainBtn = el('button', { type: 'button', class: 'ls-toggle', 'aria-pressed': 'false' }, plainMark, el('span', { text: 'Leichte Sprache' }));
+  const plainStatus = el('div', { class: 'sr-only', role: 'status' });
   const dialog = el('section', { id: 'bwc-dialog', class: 'dialog', role: 'dialog', 'aria-labelledby': 'bwc-title', hidden: true },
     el('header', { class: 'head' },
       el('div', { class: 'titles' },
         el('h2', { id: 'bwc-title', class: 'title', text: 'Digitaler Bürgerservice' }),
         el('p', { class: 'subtitle', text: title })),
       resetBtn, closeBtn),
-    scroller, form, typingStatus);
+    el('div', { class: 'tools' }, plainBtn), scroller, form, typingStatus, plainStatus);
   const launcher = el('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'bwc-dialog' },
     icon(ICONS.chat), el('span', { text: 'Chat: Bürgerservice' }));
   const wrap = el('div', { class: 'bwc' }, dialog, launcher);
@@ -182,7 +193,8 @@
   };
   const renderMessage = (m) => {
     const who = m.from === 'user' ? 'Sie' : 'Bürgerservice';
-    const row = el('div', { class: `msg ${m.from}${m.error ? ' error' : ''}` });
+    // Every message carries its language for screen readers (Leichte Sprache is German: "de").
+    const row = el('div', { class: `msg ${m.from}${m.error ? ' error' : ''}`, lang: LANGS[m.lang] || 'de', 'data-lang': m.lang || 'de' });
     const bubble = el('div', { class: 'bubble' }, el('span', { class: 'sr-only', text: `${who}: ` }));
     if (m.from === 'user') bubble.append(m.text); else rich(bubble, m.text || '');
     if (m.text) row.append(bubble);
@@ -198,8 +210,28 @@
   const greeting = () => {
     const of = /^(Stadt|Gemeinde|Landeshauptstadt|Universitätsstadt)\s/.test(title) ? `der ${title}`
       : /^Große Kreisstadt\s/.test(title) ? `der ${title.replace(/^Große/, 'Großen')}` : `für ${title}`;
+    if (state.lang === 'de-LS') {
+      return `Guten Tag!\nIch bin der digitale Bürger-Service ${of}.\nIch helfe Ihnen bei Fragen an das Amt.\nIch denke: Sie wohnen in ${place}.\nWohnen Sie woanders? Dann schreiben Sie mir Ihren Ort.`;
+    }
     return `Guten Tag! Ich bin der digitale Bürgerservice ${of}. Ich helfe Ihnen, Ihr Anliegen zu klären und die zuständige Stelle zu finden. Ich gehe davon aus, dass Sie in ${place} wohnen – nennen Sie gern einen anderen Ort.`;
   };
+  const greet = () => add({ from: 'bot', text: greeting(), local: true, lang: state.lang });
+
+  // ---------- Leichte Sprache ----------
+  const showLang = () => {
+    const on = state.lang === 'de-LS';
+    plainBtn.setAttribute('aria-pressed', String(on));
+    plainMark.hidden = !on;
+    wrap.classList.toggle('plain', on);
+  };
+  plainBtn.addEventListener('click', () => {
+    state.lang = state.lang === 'de-LS' ? 'de' : 'de-LS';
+    showLang(); save();
+    // The conversation goes on (same Leistung, same place); only the next answers change their language.
+    plainStatus.textContent = state.lang === 'de-LS'
+      ? 'Leichte Sprache ist an. Die nächsten Antworten sind in Leichter Sprache.'
+      : 'Leichte Sprache ist aus. Die nächsten Antworten sind in Standard-Sprache.';
+  });
 
   // ---------- talking to the gateway ----------
   let queue = Promise.resolve();
@@ -224,9 +256,10 @@
     queue = queue.then(async () => {
       setTyping(true);
       try {
-        const data = await post('/chat/messages', { sender_id: state.senderId, ags, ...body });
+        const lang = state.lang;
+        const data = await post('/chat/messages', { sender_id: state.senderId, ags, lang, ...body });
         const msgs = (data.messages || []).filter((m) => m && (m.text || (m.buttons && m.buttons.length)));
-        msgs.forEach((m, i) => add({ from: 'bot', id: m.id, text: m.text || '', buttons: m.buttons || [], fb: i === msgs.length - 1 }));
+        msgs.forEach((m, i) => add({ from: 'bot', id: m.id, text: m.text || '', buttons: m.buttons || [], fb: i === msgs.length - 1, lang }));
       } catch (e) {
         showError(e instanceof TypeError ? UNREACHABLE : e.message);
       } finally { setTyping(false); }
@@ -234,7 +267,7 @@
     return queue;
   };
   const choose = (button) => {
-    add({ from: 'user', text: button.title });
+    add({ from: 'user', text: button.title, lang: state.lang });
     send(button.payload.startsWith('/') ? { payload: button.payload } : { message: button.payload });
   };
   const sendFeedback = async (m, value, bar, thanks) => {
@@ -254,7 +287,7 @@
     dialog.hidden = !open;
     wrap.classList.toggle('open', open);
     launcher.setAttribute('aria-expanded', String(open));
-    if (open && !state.messages.length) add({ from: 'bot', text: greeting(), local: true });
+    if (open && !state.messages.length) greet();
     save();
     if (open) { scroller.scrollTop = scroller.scrollHeight; if (focus) input.focus(); } else if (focus) launcher.focus();
   };
@@ -262,7 +295,7 @@
   closeBtn.addEventListener('click', () => setOpen(false));
   resetBtn.addEventListener('click', () => {
     state.messages = []; state.senderId = uuid4(); logEl.replaceChildren();
-    add({ from: 'bot', text: greeting(), local: true }); input.focus();
+    greet(); input.focus();
   });
   dialog.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') { ev.preventDefault(); setOpen(false); }
@@ -272,10 +305,11 @@
     const text = input.value.trim();
     if (!text) { input.focus(); return; }
     input.value = '';
-    add({ from: 'user', text });
+    add({ from: 'user', text, lang: state.lang });
     send({ message: text });
   });
 
+  showLang();
   state.messages.forEach(renderMessage);
   const mount = () => {
     document.body.append(host);

@@ -18,6 +18,7 @@ from aiohttp import web
 from bot.gateway.api.ratelimit import CLIENT_LIMITS_KEY, check_client
 from bot.gateway.errors import ApiError, Handler, error_response, json_dumps
 from bot.gateway.input_policy import (
+    answer_language,
     offered_payload,
     read_json_object,
     typed_text,
@@ -25,6 +26,7 @@ from bot.gateway.input_policy import (
     valid_id,
     valid_uuid,
 )
+from bot.gateway.language import language_change, remember_change
 from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
@@ -99,7 +101,10 @@ def _log(tenant: Tenant, ags: str, kind: str, started: float, count: int | None)
 
 
 async def post_message(request: web.Request) -> web.Response:
-    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...]}``."""
+    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...]}``.
+
+    ``lang`` ("de" or "de-LS", optional) is the answer language; when it changes, the slot
+    ``language`` is set in Rasa first (:mod:`bot.gateway.language`)."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
@@ -113,13 +118,16 @@ async def post_message(request: web.Request) -> web.Response:
                        "Bitte senden Sie entweder eine Nachricht oder eine Auswahl.")
     memory = request.app[MEMORY_KEY]
     typed = None if has_payload else clean_message(body["message"], settings.max_message_chars)
+    language = answer_language(body.get("lang"))
     async with request.app[TURNS_KEY].turn(sender):  # one message per conversation at a time
         if typed is None:  # checked in turn: the offered buttons are those of the previous answer
             text = offered_payload(body["payload"], await memory.offered(sender), settings.max_payload_chars)
             kind = "payload"
         else:
             text, kind = typed, "message"
-        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags))
+        change = await language_change(memory, sender, language)
+        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags), change)
+        await remember_change(memory, sender, change)
         await memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
     return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},

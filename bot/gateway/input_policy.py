@@ -12,6 +12,7 @@ Everything a client sends passes through here before it reaches Rasa:
   its last answer of this conversation (remembered by :mod:`bot.gateway.memory`); anything else typed with a leading "/" (also
   ``"/ /restart"``) loses all leading slashes and whitespace and is plain text.
 * **Feedback** is accepted only for message ids the gateway delivered in this conversation.
+* **Language** (``lang``): one of ``bot.languages.LANGUAGES`` ("de", "de-LS"; case-insensitive), else 400.
 * **Ids and AGS** are matched in full (``fullmatch``; ``$`` would accept a trailing newline),
   ASCII digits only.
 """
@@ -26,6 +27,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.gateway.errors import ApiError
+from bot.languages import LANGUAGE_NAMES, LANGUAGES, canonical
 
 #: Passed as ``web.Application(handler_args=...)``: the HTTP parser must not inflate
 #: ``Content-Encoding: gzip`` bodies (aiohttp < 3.13.3 inflates without a bound; a 48 kB
@@ -167,6 +169,19 @@ def text_or_offered(value: Any, offered: frozenset[str], max_chars: int, max_pay
         if stripped in offered and is_payload(stripped, max_payload_chars):
             return stripped
     return typed_text(value, max_chars)
+
+
+# --- language -------------------------------------------------------------------------------
+
+def answer_language(value: Any) -> str | None:
+    """The ``lang`` field: None when absent (the conversation keeps its language), else its canonical tag."""
+    if value is None:
+        return None
+    language = canonical(value)
+    if language is None:
+        known = ", ".join(f"{lang} ({LANGUAGE_NAMES[lang]})" for lang in LANGUAGES)
+        raise ApiError(400, "invalid_lang", f"Diese Sprache (lang) gibt es nicht. Möglich sind: {known}.")
+    return language
 
 
 # --- ids ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What the gateway delivered per conversation: the button payloads of the last answer and the
 ids of the last answers. :mod:`bot.gateway.input_policy` accepts a click or a feedback only for
-what this conversation was really offered.
+what this conversation was really offered. Also the conversation's answer language, so that the
+gateway sets Rasa's slot ``language`` only when it changes (:mod:`bot.gateway.language`).
 
 Two backends behind one async interface (:class:`ConversationMemory`):
 
@@ -10,13 +11,14 @@ Two backends behind one async interface (:class:`ConversationMemory`):
   through another). It uses the asyncio client (``redis.asyncio``), so the event loop never
   blocks, with a short socket timeout on the loopback Redis. Stored per conversation, under
   ``bwbuergerservice:memory:<sha256 of the conversation key>``: a set of the payload strings the
-  bot produced in its last answer and a list of the last message ids (both bounded, both expire
-  :data:`TTL_SECONDS` after the conversation's last answer). No citizen text and no plain sender
-  id is stored.
+  bot produced in its last answer, a list of the last message ids and the language tag (all
+  bounded, all expire :data:`TTL_SECONDS` after the conversation's last answer). No citizen text
+  and no plain sender id is stored.
 
 **Fail safe:** if Redis is unreachable, nothing counts as offered or delivered — clicks get
-the usual "nicht mehr aktuell" message and feedback "nicht (mehr) bekannt"; typed text is never
-affected (it does not consult the memory). The outage is logged once, without keys.
+the usual "nicht mehr aktuell" message and feedback "nicht (mehr) bekannt"; the language counts as
+unknown, so the gateway sets the slot again (harmless, Rasa keeps the last value); typed text is
+never affected. The outage is logged once, without keys.
 The ``redis`` package is imported only when a Redis URL is configured.
 """
 
@@ -55,6 +57,10 @@ class ConversationMemory(Protocol):
 
     async def remember(self, sender: str, messages: list[dict[str, Any]]) -> None: ...
 
+    async def language(self, sender: str) -> str | None: ...
+
+    async def remember_language(self, sender: str, language: str) -> None: ...
+
     async def close(self) -> None: ...
 
 
@@ -75,10 +81,15 @@ def ids_in(messages: list[dict[str, Any]]) -> list[str]:
     return [m["id"] for m in messages if isinstance(m.get("id"), str) and m["id"]]
 
 
+#: A language tag is short ("de-LS"); anything longer is never stored.
+MAX_LANGUAGE_CHARS = 16
+
+
 @dataclass
 class _Seen:
     payloads: frozenset[str] = frozenset()
     message_ids: deque[str] = field(default_factory=deque)
+    language: str | None = None
 
 
 class InMemoryConversationMemory:
@@ -98,13 +109,25 @@ class InMemoryConversationMemory:
         return seen is not None and message_id in seen.message_ids
 
     async def remember(self, sender: str, messages: list[dict[str, Any]]) -> None:
-        seen = self._data.get(sender) or _Seen(message_ids=deque(maxlen=self._ids))
+        seen = self._seen(sender)
         seen.payloads = frozenset(offered_in(messages))
         seen.message_ids.extend(ids_in(messages))
+
+    async def language(self, sender: str) -> str | None:
+        seen = self._data.get(sender)
+        return seen.language if seen else None
+
+    async def remember_language(self, sender: str, language: str) -> None:
+        if len(language) <= MAX_LANGUAGE_CHARS:
+            self._seen(sender).language = language
+
+    def _seen(self, sender: str) -> _Seen:
+        seen = self._data.get(sender) or _Seen(message_ids=deque(maxlen=self._ids))
         self._data[sender] = seen
         self._data.move_to_end(sender)
         while len(self._data) > self._max:
             self._data.popitem(last=False)
+        return seen
 
     async def close(self) -> None:
         return None
@@ -129,9 +152,9 @@ class RedisConversationMemory:
             self._client = redis_async.connect(self._url, self._timeout)
         return self._client
 
-    def _keys(self, sender: str) -> tuple[str, str]:
+    def _keys(self, sender: str) -> tuple[str, str, str]:
         digest = hashlib.sha256(sender.encode("utf-8")).hexdigest()
-        return f"{self._prefix}{digest}:payloads", f"{self._prefix}{digest}:ids"
+        return f"{self._prefix}{digest}:payloads", f"{self._prefix}{digest}:ids", f"{self._prefix}{digest}:lang"
 
     def _failed(self, exc: BaseException) -> None:
         if not self._degraded:
@@ -163,7 +186,7 @@ class RedisConversationMemory:
         return message_id in {_text(i) for i in ids}
 
     async def remember(self, sender: str, messages: list[dict[str, Any]]) -> None:
-        payloads_key, ids_key = self._keys(sender)
+        payloads_key, ids_key, lang_key = self._keys(sender)
         payloads, ids = offered_in(messages), ids_in(messages)
         try:
             async with self._redis().pipeline(transaction=True) as pipe:  # MULTI/EXEC: atomic
@@ -175,8 +198,28 @@ class RedisConversationMemory:
                     pipe.rpush(ids_key, *ids)
                     pipe.ltrim(ids_key, -self._ids, -1)
                 pipe.expire(ids_key, self._ttl)
+                pipe.expire(lang_key, self._ttl)  # the language lives as long as the rest
                 await pipe.execute()
         except Exception as exc:  # noqa: BLE001 - the answer is still delivered; its buttons are refused
+            self._failed(exc)
+            return
+        self._ok()
+
+    async def language(self, sender: str) -> str | None:
+        try:
+            value = await self._redis().get(self._keys(sender)[2])
+        except Exception as exc:  # noqa: BLE001 - fail safe: unknown, the slot is set again
+            self._failed(exc)
+            return None
+        self._ok()
+        return _text(value) if value is not None else None
+
+    async def remember_language(self, sender: str, language: str) -> None:
+        if len(language) > MAX_LANGUAGE_CHARS:
+            return
+        try:
+            await self._redis().set(self._keys(sender)[2], language, ex=self._ttl)
+        except Exception as exc:  # noqa: BLE001 - unknown next time: the slot is set once more
             self._failed(exc)
             return
         self._ok()

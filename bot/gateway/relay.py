@@ -1,8 +1,11 @@
 """Relay to Rasa's REST channel on loopback (one or several replicas).
 
-The gateway only ever POSTs to ``{rasa_url}/webhooks/rest/webhook`` (see
-docs/dev/contracts.md, "Gateway -> Rasa"); no request path or field chosen by the client
-becomes part of the upstream URL, so Rasa's HTTP API stays unreachable from outside.
+The gateway POSTs messages to ``{rasa_url}/webhooks/rest/webhook`` (see docs/dev/contracts.md,
+"Gateway -> Rasa") and, when a conversation's language changes, one fixed slot event to
+``{rasa_url}/conversations/<sender>/tracker/events`` with the JWT (:mod:`bot.gateway.language`).
+The sender is the gateway's own namespaced key of validated parts and the value a checked language
+tag; no other request path or field chosen by the client becomes part of an upstream request, so
+Rasa's HTTP API stays unreachable from outside.
 With several replicas each conversation is routed by consistent hashing of its sender id and
 fails over to the next replica when its own is down. The citizen never gets an empty answer:
 either Rasa's messages, a German "keine Antwort" message, or 503 "kurz nicht verfügbar".
@@ -18,12 +21,16 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
 
 from bot.gateway.errors import UNREACHABLE_MESSAGE, ApiError
+from bot.gateway.language import LanguageChange
 from bot.gateway.settings import WEBHOOK_PATH, Settings
+from bot.languages import slot_event
+from bot.rasa_jwt import auth_header
 
 logger = logging.getLogger("bot.gateway.relay")
 
@@ -99,6 +106,10 @@ class Replica:
     def webhook_url(self) -> str:
         return self.rasa_url + WEBHOOK_PATH
 
+    def events_url(self, sender: str) -> str:
+        """Rasa's HTTP API for a conversation's tracker events (only the slot ``language`` is ever sent)."""
+        return f"{self.rasa_url}/conversations/{quote(sender, safe=':')}/tracker/events?include_events=NONE"
+
 
 def rendezvous_order(sender: str, replicas: list[Replica]) -> list[Replica]:
     """Replicas by highest-random-weight hash of (replica, sender): consistent hashing.
@@ -122,6 +133,7 @@ class RasaRelay:
         self.timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout)
         self._probe_timeout = aiohttp.ClientTimeout(total=2.0)
         self._clock = clock
+        self._jwt_secret = settings.rasa_jwt_secret
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -165,19 +177,38 @@ class RasaRelay:
                     raise
         raise AssertionError("unreachable")
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _set_language(self, replica: Replica, sender: str, change: LanguageChange) -> None:
+        """Set the slot ``language`` on ``replica``; a refusal is logged and the message still goes out
+        (in the conversation's previous language; ``change.applied`` stays False, so the next message
+        tries again). Connection errors propagate: the replica is down."""
+        assert self._session is not None
+        headers = auth_header(self._jwt_secret) if self._jwt_secret else {}
+        async with self._session.post(replica.events_url(sender), json=[slot_event(change.value)],
+                                      headers=headers) as resp:
+            await resp.read()
+            if resp.status == 200:
+                change.applied = True
+            else:
+                logger.warning("rasa refused the language slot (HTTP %s)", resp.status)
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any],
+                   language: LanguageChange | None = None) -> list[dict[str, Any]]:
         """POST one user message to the sender's replica and return the normalized bot messages.
 
-        A replica that refuses the connection (dead, restarting) or whose action server is down
-        is skipped for the next one in hash order; the other replica continues the conversation
-        from the shared tracker store. Raises :class:`ApiError` 503 (all down, German "kurz nicht
-        verfügbar"), 502 (bad answer) or 504 (timeout). Never returns an empty list.
+        With ``language``, the slot ``language`` is set first on the same replica (so the answer
+        to this message is already in it). A replica that refuses the connection (dead,
+        restarting) or whose action server is down is skipped for the next one in hash order;
+        the other replica continues the conversation from the shared tracker store. Raises
+        :class:`ApiError` 503 (all down, German "kurz nicht verfügbar"), 502 (bad answer) or
+        504 (timeout). Never returns an empty list.
         """
         if self._session is None:
             raise RuntimeError("relay not started")
         body = {"sender": sender, "message": text, "metadata": metadata}
         for replica in self.route(sender):
             try:
+                if language is not None:
+                    await self._set_language(replica, sender, language)
                 raw = await self._post(replica, body)
                 messages = normalize_messages(raw)
             except asyncio.TimeoutError:

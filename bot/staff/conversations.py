@@ -11,6 +11,9 @@ The Leistung of a reply is read from what the citizen sees and what the API retu
 order: the structured data (``custom.service.id``), a Leistung name set off in the text
 (``**Name**``, „Name“ or "Name:" at the start of a line), the service-bw link
 (``/leistungen/<id>``). Only the first kind of evidence that is present counts.
+
+A conversation may be in another answer language (``lang: de-LS``, Leichte Sprache), and a turn
+may switch it (``lang`` on the turn, from that turn on), as the widget's switch does.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from bot.languages import LANGUAGES, STANDARD, canonical
 from bot.text import fold
 
 NONE = "none"
@@ -58,6 +62,7 @@ class Turn:
     text: tuple[str, ...] = ()
     text_any: tuple[str, ...] = ()
     buttons: tuple[str, ...] = ()
+    lang: str | None = None  # switch the answer language from this turn on (None: unchanged)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,14 @@ class Conversation:
     file: str
     ags: str
     turns: tuple[Turn, ...]
+    lang: str = STANDARD  # the answer language from the first turn
+
+
+def _language(value: Any, where: str) -> str:
+    language = canonical(value)
+    if language is None:
+        raise SuiteError(f"{where}: 'lang' muss eine von {', '.join(LANGUAGES)} sein (nicht {value!r})")
+    return language
 
 
 @dataclass
@@ -104,12 +117,13 @@ def parse_turn(raw: Any, where: str) -> Turn:
         raise SuiteError(f"{where}: '{ANY}' nur bei handoff/smalltalk")
     if kind in OFFICE_TYPES and service not in (NONE, ANY) and not raw.get("office"):
         raise SuiteError(f"{where}: Fragen nach Öffnungszeiten/Termin brauchen 'office'")
-    unknown = set(raw) - {"user", "type", "service", "office", "text", "text_any", "buttons", "note", "quoted"}
+    unknown = set(raw) - {"user", "type", "service", "office", "text", "text_any", "buttons", "note", "quoted", "lang"}
     if unknown:
         raise SuiteError(f"{where}: unbekannte Schlüssel {sorted(unknown)}")
     return Turn(raw["user"].strip(), kind, service, _strings(raw.get("office"), where),
                 _strings(raw.get("text"), where), _strings(raw.get("text_any"), where),
-                _strings(raw.get("buttons"), where))
+                _strings(raw.get("buttons"), where),
+                _language(raw["lang"], where) if raw.get("lang") is not None else None)
 
 
 def load_file(path: Path, label: str | None = None) -> list[Conversation]:
@@ -133,8 +147,18 @@ def load_file(path: Path, label: str | None = None) -> list[Conversation]:
         turns = item.get("turns")
         if not isinstance(turns, list) or not turns:
             raise SuiteError(f"{where}: 'turns' fehlt")
+        lang = _language(item["lang"], where) if item.get("lang") is not None else STANDARD
         out.append(Conversation(item["id"], label, ags,
-                                tuple(parse_turn(t, f"{where}, Schritt {n + 1}") for n, t in enumerate(turns))))
+                                tuple(parse_turn(t, f"{where}, Schritt {n + 1}") for n, t in enumerate(turns)), lang))
+    return out
+
+
+def languages_of(conv: Conversation) -> list[str]:
+    """The answer language of each turn (the conversation's, switched by a turn's ``lang``)."""
+    out, current = [], conv.lang
+    for turn in conv.turns:
+        current = turn.lang or current
+        out.append(current)
     return out
 
 

@@ -20,6 +20,7 @@ from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
 from bot.staff.checks_facts import check_facts
 from bot.staff.checks_heldout import check_heldout
+from bot.staff.checks_languages import check_languages, check_response_variants
 from bot.staff.checks_nlu import (
     check_duplicates,
     check_near_duplicates,
@@ -56,6 +57,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     catalogue = load_catalogue(root, servicebw, rule_ids)
     findings += catalogue.findings
     findings += check_facts(catalogue)
+    findings += check_languages(root, catalogue)
     if not catalogue.entries and not catalogue.findings:
         findings.append(Finding(ERROR, "data/catalogue/services", 0, "keine Katalogdateien (*.yml) gefunden"))
 
@@ -76,6 +78,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_service_examples(catalogue.entries, examples)
     findings += check_ags(root, rules_doc, register_ags(data))
     findings += check_responses(root)
+    findings += check_response_variants(root)
     longtail_names = [(f"sbw-{k}", v.name) for k, v in servicebw.items() if v.kind == "leistung"]
     findings += check_heldout(root, examples, catalogue.entries, longtail_names)
     findings += check_zustaendigkeit(root, data, rule_ids)

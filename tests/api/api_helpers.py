@@ -86,10 +86,13 @@ class FakeUpstream:
     mode: str = "ok"
     rasa_up: bool = True
     actions_up: bool = True
+    #: Slot events set through Rasa's HTTP API: (conversation id, events), only with a valid JWT.
+    events: list[tuple[str, Any]] = field(default_factory=list)
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_post("/conversations/{cid}/tracker/events", self.tracker_events)
         app.router.add_get("/status", self.status)
         app.router.add_get("/", self.root)
         app.router.add_get("/health", self.health)
@@ -118,6 +121,13 @@ class FakeUpstream:
             {"recipient_id": sender, "custom": SERVICE_DATA},
             {"recipient_id": sender, "image": "https://example.org/x.png"},
         ]
+
+    async def tracker_events(self, request: web.Request) -> web.Response:
+        self.requests.append("POST /conversations/{cid}/tracker/events")
+        if "token" in request.query or not valid_jwt(request.headers.get("Authorization", "")):
+            return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
+        self.events.append((request.match_info["cid"], await request.json()))
+        return web.json_response({"sender_id": request.match_info["cid"]})
 
     async def status(self, request: web.Request) -> web.Response:
         self.requests.append("GET /status")

@@ -146,3 +146,24 @@ async def test_logs_hold_no_texts_keys_or_ids(client, caplog):
     assert "api portal=portal POST /api/v1/conversations/{conversation_id}/messages status=200" in text
     for secret in ("Geheimnis", "Mustermann", "Privatstraße", KEY, "127.0.0.1:"):
         assert secret not in text
+
+
+async def test_lang_de_ls_sets_the_language_before_the_message(client, upstream: FakeUpstream):
+    resp = await send(client, {"message": "Ich brauche einen Personalausweis", "place": "70734", "lang": "de-LS"})
+    assert resp.status == 200, await resp.text()
+    assert upstream.requests == ["POST /conversations/{cid}/tracker/events", "POST /webhooks/rest/webhook"]
+    assert upstream.events == [("api:portal:c-4711", [{"event": "slot", "name": "language", "value": "de-LS"}])]
+    await send(client, {"message": "Was kostet das?", "lang": "de-LS"})  # unchanged: not set again
+    await send(client, {"message": "Und wo?"})  # absent: the conversation keeps its language
+    assert upstream.requests[2:] == ["POST /webhooks/rest/webhook"] * 2
+    await send(client, {"message": "Danke", "lang": "de"})
+    assert [e[1][0]["value"] for e in upstream.events] == ["de-LS", "de"]
+
+
+@pytest.mark.parametrize("lang", ["en", "", "leicht", 1, True])
+async def test_unknown_lang_is_a_german_400(client, upstream: FakeUpstream, lang):
+    resp = await send(client, {"message": "Hallo", "lang": lang})
+    assert resp.status == 400
+    error = await error_of(resp)
+    assert error["code"] == "invalid_lang" and "de-LS (Leichte Sprache)" in error["message"]
+    assert upstream.requests == []

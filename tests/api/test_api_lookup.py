@@ -143,3 +143,30 @@ async def test_data_answers_are_cacheable_for_the_client_only(client, auth):
     assert resp.headers["Cache-Control"] == "private, max-age=300"
     assert resp.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_service_record_with_leichte_sprache(client, auth, core):
+    resp = await client.get("/api/v1/services/personalausweis?lang=de-LS", headers=auth)
+    assert resp.status == 200
+    record = await resp.json()
+    service = core.catalogue.get("personalausweis")
+    assert record["texts"] == core.texts(service, "de-LS").to_dict()
+    assert record["texts"]["official_name"] == record["name"] == "Personalausweis beantragen"
+    assert record["texts"]["translated"] and record["texts"]["name"] != record["name"]
+    resp = await client.get("/api/v1/services/personalausweis", headers=auth)
+    assert "texts" not in await resp.json()  # only when asked
+
+
+async def test_search_with_leichte_sprache_adds_texts_to_every_hit(client, auth):
+    resp = await client.get("/api/v1/services?q=neuer%20Reisepass&lang=de-LS&limit=3", headers=auth)
+    assert resp.status == 200
+    hits = (await resp.json())["services"]
+    assert hits and all(h["texts"]["official_name"] == h["name"] for h in hits)
+    assert hits[0]["id"] == "reisepass" and hits[0]["texts"]["translated"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services/personalausweis?lang=fr", "/api/v1/services?q=Pass&lang=leicht"])
+async def test_unknown_lang_in_lookup_is_a_german_400(client, auth, path):
+    resp = await client.get(path, headers=auth)
+    assert resp.status == 400
+    assert (await resp.json())["error"]["code"] == "invalid_lang"

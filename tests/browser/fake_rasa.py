@@ -46,6 +46,7 @@ def answer(text: str, meta: dict[str, Any]) -> list[dict[str, Any]]:
 
 def make_app() -> web.Application:
     received: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    languages: dict[str, Any] = {}  # the last slot events per sender (not read by the fake answers)
 
     async def webhook(request: web.Request) -> web.Response:
         body = await request.json()
@@ -56,11 +57,17 @@ def make_app() -> web.Application:
     async def get_received(request: web.Request) -> web.Response:
         return web.json_response(received.get(request.match_info["sender"], []))
 
+    async def tracker_events(request: web.Request) -> web.Response:
+        # The gateway sets the slot "language" here (Rasa's HTTP API) when a conversation's language changes.
+        languages[request.match_info["sender"]] = await request.json()
+        return web.json_response({"sender_id": request.match_info["sender"]})
+
     async def root(request: web.Request) -> web.Response:
         return web.Response(text="Hello from fake Rasa")
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
+    app.router.add_post("/conversations/{sender}/tracker/events", tracker_events)
     app.router.add_get("/test/received/{sender}", get_received)
     app.router.add_get("/", root)
     return app

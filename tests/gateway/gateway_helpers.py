@@ -45,6 +45,11 @@ class FakeRasa:
     received: list[dict[str, Any]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     mode: str = "ok"  # ok | error500 | badjson | slow
+    #: Tracker events set through Rasa's HTTP API: (conversation id, Authorization header, events).
+    events: list[tuple[str, str | None, Any]] = field(default_factory=list)
+    events_status: int = 200
+    #: The language slot per conversation, as Rasa would hold it; the answer says which one it saw.
+    languages: dict[str, str] = field(default_factory=dict)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -53,6 +58,16 @@ class FakeRasa:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.requests.append(f"{request.method} {request.path}")
+        prefix, suffix = "/conversations/", "/tracker/events"
+        if request.method == "POST" and request.path.startswith(prefix) and request.path.endswith(suffix):
+            sender = request.path[len(prefix):-len(suffix)]
+            body = await request.json()
+            self.events.append((sender, request.headers.get("Authorization"), body))
+            if self.events_status == 200:
+                for event in body:
+                    if event.get("event") == "slot" and event.get("name") == "language":
+                        self.languages[sender] = event["value"]
+            return web.json_response({"sender_id": sender}, status=self.events_status)
         if request.path != "/webhooks/rest/webhook" or request.method != "POST":
             return web.json_response({"error": "not the webhook"}, status=404)
         body = await request.json()
@@ -64,6 +79,9 @@ class FakeRasa:
         if self.mode == "slow":
             await asyncio.sleep(5)
         title = body.get("metadata", {}).get("tenant_title", "?")
+        if body["sender"] in self.languages:
+            return web.json_response([{"recipient_id": body["sender"],
+                                       "text": f"[{self.languages[body['sender']]}] {body['message']}"}])
         return web.json_response([
             {"recipient_id": body["sender"], "text": f"Antwort für {title}: {body['message']}"},
             {"recipient_id": body["sender"], "text": "Noch etwas?",

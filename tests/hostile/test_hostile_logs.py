@@ -35,7 +35,7 @@ async def test_gateway_logs_hold_no_personal_data(client, monkeypatch):
         await raw_http(client.port, f"GET /x{CID} HTTP/1.1\r\nHost: x\r\nBad Header Mustermann\r\n\r\n".encode())
         await raw_http(client.port, b"MUSTERMANN\x00 /forged HTTP/1.1\r\n\r\n")
 
-        async def boom(sender, text, metadata):  # an exception whose locals and message hold the text
+        async def boom(sender, text, metadata, language=None):  # an exception whose locals and message hold the text
             secret = text  # noqa: F841 - a local variable a traceback would show
             raise RuntimeError(f"kaputt bei {text} von {sender}")
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from plain_texts import add_plain_texts
 
 from bot.cli import main
 from bot.staff.yaml_lines import ERROR, WARNING
@@ -36,6 +37,7 @@ def run(tmp_path: Path, case: str, capsys: pytest.CaptureFixture) -> tuple[int, 
     root = tmp_path / "projekt"
     shutil.copytree(FIXTURES / "base", root)
     shutil.copytree(BROKEN / case, root, dirs_exist_ok=True)
+    add_plain_texts(root)  # the Leistung a case adds needs a Leichte-Sprache text like any other
     code = main(["validate", "--project", str(root), "--no-rasa"])
     return code, capsys.readouterr().out.splitlines()
 

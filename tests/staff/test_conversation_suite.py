@@ -132,3 +132,21 @@ def test_the_real_suite_loads_and_keeps_its_promise() -> None:
     assert cs.coverage(conversations, {s.id for s in get_core().catalogue.curated}) == []
     known = {s.id for s in get_core().catalogue.services} | {cs.NONE, cs.ANY}
     assert {t.service for c in conversations for t in c.turns} <= known
+
+
+def test_a_conversation_in_leichter_sprache_and_a_switch_on_a_turn(tmp_path: Path) -> None:
+    body = ('  - id: ls\n    lang: de-ls\n    turns:\n      - {user: "Pass", type: first, service: reisepass}\n'
+            '      - {user: "Kosten?", type: fees, service: reisepass, lang: de}\n'
+            '      - {user: "Dauer?", type: processing_time, service: reisepass}\n'
+            '  - id: de\n    turns:\n      - {user: "Pass", type: first, service: reisepass}\n')
+    ls, de = cs.load_suite(_suite(tmp_path, body))
+    assert ls.lang == "de-LS" and cs.languages_of(ls) == ["de-LS", "de", "de"]
+    assert de.lang == "de" and cs.languages_of(de) == ["de"]
+    with pytest.raises(cs.SuiteError, match="'lang' muss eine von de, de-LS sein"):
+        cs.load_suite(_suite(tmp_path, '  - id: x\n    lang: en\n    turns:\n      - {user: "hi", type: first, service: a}\n'))
+
+
+def test_the_real_suite_has_conversations_in_leichter_sprache() -> None:
+    folder = Path(__file__).resolve().parents[1] / "conversations"
+    plain = [c for c in cs.load_suite(folder) if "de-LS" in cs.languages_of(c)]
+    assert len(plain) >= 3 and all(t.office or t.type != "first" for c in plain for t in c.turns)

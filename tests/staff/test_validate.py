@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from plain_texts import add_plain_texts
 
 from bot.cli import main
 from bot.config import PROJECT_ROOT, data_dir
@@ -58,6 +59,7 @@ def project(tmp_path: Path, case: str | None = None) -> Path:
     shutil.copytree(FIXTURES / "base", root)
     if case:
         shutil.copytree(FIXTURES / "broken" / case, root, dirs_exist_ok=True)
+        add_plain_texts(root)  # the Leistung a case adds needs a Leichte-Sprache text like any other
     return root
 
 

@@ -19,7 +19,8 @@ from bot.gateway.api.params import MAX_QUERY_CHARS, json_body
 from bot.gateway.api.state import core_of, json_ok, portal_of
 from bot.gateway.chat import SETTINGS_KEY
 from bot.gateway.errors import ApiError
-from bot.gateway.input_policy import clean_text, text_or_offered, valid_id
+from bot.gateway.input_policy import answer_language, clean_text, text_or_offered, valid_id
+from bot.gateway.language import language_change, remember_change
 from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.tenants import register_title
@@ -62,12 +63,15 @@ async def post_message(request: web.Request) -> web.Response:
     sender = f"api:{portal.id}:{cid}"
     memory = request.config_dict[MEMORY_KEY]
     metadata: dict[str, Any] = {"channel": "api", "portal": portal.id}
+    language = answer_language(body.get("lang"))  # "de-LS": answers in Leichter Sprache
     if body.get("place") is not None:
         metadata.update(await asyncio.to_thread(place_metadata, core_of(request), body["place"]))
     async with request.config_dict[TURNS_KEY].turn(sender):  # one message per conversation at a time
         text = text_or_offered(body.get("message"), await memory.offered(sender), settings.max_message_chars,
                                settings.max_payload_chars)
-        messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata)
+        change = await language_change(memory, sender, language)
+        messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata, change)
+        await remember_change(memory, sender, change)
         await memory.remember(sender, messages)
     return json_ok({"conversation_id": cid, "messages": [api_message(m) for m in messages]})
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.gateway.api.params import limit_param, optional_text, required_text
+from bot.gateway.api.params import language_param, limit_param, optional_text, required_text
 from bot.gateway.api.state import core_of, json_ok
 from bot.gateway.errors import ApiError
 
@@ -57,12 +57,14 @@ async def get_places(request: web.Request) -> web.Response:
     return json_ok(place_dict(result, limit), cache=DATA_CACHE)
 
 
-def _lookup(core: Core, q: str, place: str | None, limit: int) -> dict[str, Any]:
+def _lookup(core: Core, q: str, place: str | None, limit: int, language: str | None = None) -> dict[str, Any]:
     if place is not None:
         resolve_place(core, place)
     out = core.lookup(q, place, limit).to_dict()
     if out["place"] is not None:
         out["place"]["candidates"] = out["place"]["candidates"][:20]
+    if language is not None:  # the texts in that language beside each hit (standard German where none)
+        core.add_texts(out["services"], language)
     return out
 
 
@@ -70,13 +72,19 @@ async def search_services(request: web.Request) -> web.Response:
     q = required_text(request, "q")
     place = optional_text(request, "place")
     limit = limit_param(request, SERVICE_LIMIT_DEFAULT)
+    language = language_param(request)
     core = core_of(request)
-    return json_ok(await asyncio.to_thread(_lookup, core, q, place, limit), cache=DATA_CACHE)
+    return json_ok(await asyncio.to_thread(_lookup, core, q, place, limit, language), cache=DATA_CACHE)
 
 
 async def get_service(request: web.Request) -> web.Response:
-    service = service_or_404(core_of(request), request.match_info["service_id"])
-    return json_ok(service.to_dict(), cache=DATA_CACHE)
+    language = language_param(request)
+    core = core_of(request)
+    service = service_or_404(core, request.match_info["service_id"])
+    record = service.to_dict()
+    if language is not None:
+        record["texts"] = core.texts(service, language).to_dict()
+    return json_ok(record, cache=DATA_CACHE)
 
 
 def _office(core: Core, service_id: str, place: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.gateway.errors import ApiError
-from bot.gateway.input_policy import clean_text, read_json_object
+from bot.gateway.input_policy import answer_language, clean_text, read_json_object
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 20
@@ -36,6 +36,11 @@ def required_text(request: web.Request, name: str) -> str:
     if value is None:
         raise ApiError(400, f"missing_{'query' if name == 'q' else name}", f"Der Parameter '{name}' fehlt.")
     return value
+
+
+def language_param(request: web.Request) -> str | None:
+    """``lang`` ("de" or "de-LS"): the texts of that language are added; None when absent."""
+    return answer_language(request.query.get("lang"))
 
 
 def limit_param(request: web.Request, default: int) -> int:
