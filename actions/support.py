@@ -79,6 +79,21 @@ class ActionOutOfScope(SafeAction):
         return [SlotSet("failures", float(int(tracker.get_slot("failures") or 0) + 1))]
 
 
+class ActionBotChallenge(SafeAction):
+    """"Bist du ein Mensch?" gets the honest answer; a question about a topic next to the services that the NLU
+    read as a question about the bot ("Wer ist der Bürgermeister?") gets the scope reply instead."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def act(self, dispatcher, tracker, domain):
+        scope, _ = await dialogue_data()
+        if (events := scope_reply(dispatcher, scope, tracker)) is not None:
+            return events
+        dispatcher.utter_message(response="utter_iamabot")
+        return []
+
+
 class ActionHandoff(SafeAction):
     def name(self) -> str:
         return "action_handoff"

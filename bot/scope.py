@@ -1,7 +1,8 @@
 """Honest scope: topics next to the Gemeinde's services, and the words a follow-up question is made of.
 
-Data: ``data/scope/adjacent.yml`` (topic, keywords, German answer naming who helps instead) and
-``data/scope/dialogue_words.yml`` (question-type words, filler words, explicit wishes for a person).
+Data: ``data/scope/adjacent.yml`` (topic, keywords, German answer naming who helps instead),
+``data/scope/dialogue_words.yml`` (filler words, explicit wishes for a person) and the question-type
+words, which the service search shares (``data/search/question_words.yml``, :mod:`bot.question_words`).
 Plain Python, no Rasa; loaded once with the core (:func:`get_scope`).
 """
 
@@ -15,10 +16,10 @@ import yaml
 
 from bot.config import catalogue_dir
 from bot.keywords import contains, normalise_keywords
+from bot.question_words import FILE as QUESTION_WORDS_FILE
+from bot.question_words import QUESTION_TYPES, QuestionWordsError, parse_question_words
 from bot.text import tokens
 
-#: Question types a follow-up can carry, in the order they are tried when several words occur.
-QUESTION_TYPES = ("documents", "fees", "online", "processing_time", "opening_hours", "appointment", "office")
 #: Longest message that is analysed word by word (longer texts are cut; the work stays bounded).
 MAX_WORDS = 80
 
@@ -45,6 +46,8 @@ class Scope:
     handoff_unless: tuple[str, ...]
     place_statement: frozenset[str] = frozenset()
     actions: frozenset[str] = frozenset()
+    #: every question-type word, also of the groups without a question of their own ("beantragen")
+    question_words: tuple[str, ...] = ()
 
     def adjacent(self, text: str) -> Topic | None:
         """The adjacent topic the message is about (first in file order), or None."""
@@ -65,15 +68,16 @@ class Scope:
         """Which follow-up question the words carry ("Was kostet das?" -> "fees"), or None."""
         words = tokens(text)[:MAX_WORDS]
         for kind in QUESTION_TYPES:
-            if set(words) & set(self.questions.get(kind, ())):
+            if _positions(words, self.questions.get(kind, ())):
                 return kind
         return None
 
     def residual(self, text: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
         """The words that could name a Leistung: without question-type, filler and ``drop`` words."""
         words = tokens(text)[:MAX_WORDS]
-        question = {w for ws in self.questions.values() for w in ws}
-        return " ".join(w for w in words if w not in question and w not in self.fillers and w not in drop)
+        question = _positions(words, self.question_words)
+        return " ".join(w for i, w in enumerate(words)
+                        if i not in question and w not in self.fillers and w not in drop)
 
     def need_words(self, text: str) -> str:
         """Like :meth:`residual`, also without the words of a bare place statement ("ich wohne in …")."""
@@ -84,6 +88,20 @@ class Scope:
         return bool(set(self.need_words(text).split()) - self.actions)
 
 
+def _positions(words: list[str], entries: tuple[str, ...]) -> set[int]:
+    """Indexes of ``words`` that an entry matches: the whole word, or a word sequence ("wie lange")."""
+    out: set[int] = set()
+    for entry in entries:
+        parts = entry.split()
+        if len(parts) == 1:
+            out.update(i for i, w in enumerate(words) if w == entry)
+            continue
+        for i in range(len(words) - len(parts) + 1):
+            if words[i:i + len(parts)] == parts:
+                out.update(range(i, i + len(parts)))
+    return out
+
+
 def _list(doc: dict, key: str, where: str) -> tuple[str, ...]:
     value = doc.get(key) or []
     if not isinstance(value, list):
@@ -91,7 +109,8 @@ def _list(doc: dict, key: str, where: str) -> tuple[str, ...]:
     return normalise_keywords(value)
 
 
-def parse_scope(adjacent: dict, words: dict) -> Scope:
+def parse_scope(adjacent: dict, words: dict, questions: dict | None = None) -> Scope:
+    """``questions``: the document of data/search/question_words.yml (the one owner of those words)."""
     topics: list[Topic] = []
     seen: set[str] = set()
     for i, item in enumerate(adjacent.get("topics") or [], 1):
@@ -108,18 +127,20 @@ def parse_scope(adjacent: dict, words: dict) -> Scope:
         seen.add(name)
         topics.append(Topic(name, keywords, _list(item, "ausser", where), answer,
                             _list(item, "zusammen_mit", where)))
-    questions_doc = words.get("questions") or {}
-    if not isinstance(questions_doc, dict):
-        raise ScopeError("dialogue_words: 'questions' muss ein Objekt sein")
-    unknown = set(questions_doc) - set(QUESTION_TYPES)
-    if unknown:
-        raise ScopeError(f"dialogue_words: unbekannte Fragearten {sorted(unknown)}; erlaubt: {list(QUESTION_TYPES)}")
-    questions = {k: _list(questions_doc, k, "dialogue_words") for k in questions_doc}
+    if "questions" in words:
+        raise ScopeError(f"dialogue_words: Fragewörter gehören nach data/search/{QUESTION_WORDS_FILE} (eine Stelle "
+                         "für Dialog und Suche); bitte 'questions' hier entfernen")
+    try:
+        groups = parse_question_words(questions) if questions is not None else {}
+    except QuestionWordsError as exc:
+        raise ScopeError(str(exc)) from exc
     handoff = words.get("handoff") or {}
-    return Scope(tuple(topics), questions, frozenset(_list(words, "fuellwoerter", "dialogue_words")),
+    return Scope(tuple(topics), {k: v for k, v in groups.items() if k in QUESTION_TYPES},
+                 frozenset(_list(words, "fuellwoerter", "dialogue_words")),
                  _list(handoff, "words", "handoff"), _list(handoff, "ausser", "handoff"),
                  frozenset(_list(words, "wohnort", "dialogue_words")),
-                 frozenset(_list(words, "handlungen", "dialogue_words")))
+                 frozenset(_list(words, "handlungen", "dialogue_words")),
+                 tuple(w for ws in groups.values() for w in ws))
 
 
 def _read(path: Path) -> dict:
@@ -135,8 +156,15 @@ def scope_dir(catalogue: str | Path | None = None) -> Path:
     return catalogue_dir(catalogue).parent / "scope"
 
 
+def question_words_path(folder: Path) -> Path:
+    """The question-word file next to a scope folder (``data/scope`` -> ``data/search/question_words.yml``)."""
+    return folder.parent / "search" / QUESTION_WORDS_FILE
+
+
 def load_scope(folder: Path) -> Scope:
-    return parse_scope(_read(folder / "adjacent.yml"), _read(folder / "dialogue_words.yml"))
+    questions = question_words_path(folder)
+    return parse_scope(_read(folder / "adjacent.yml"), _read(folder / "dialogue_words.yml"),
+                       _read(questions) if questions.is_file() else None)
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,8 +4,14 @@ Each service is indexed by its name, the shorter phrases inside its official nam
 ("phrases"). A phrase scores by how much of it (IDF-weighted) the query covers and how much of the
 query it explains. Query and phrase tokens match exactly, by a light German stem, as parts of
 compounds ("Hundesteuer" ~ "Hund", "Steuer") or within a small edit distance. Separable verbs are
-re-joined ("melde ... ab" -> "abmelde"). Words that only carry the question type ("Unterlagen",
-"kostet") are ignored (data/search/question_words.yml).
+re-joined ("melde ... ab" -> "abmelde"), participles of them too ("zugelassen" -> "zulassen"). Words
+that only carry the question type ("Unterlagen", "kostet") are ignored (data/search/question_words.yml).
+
+Everyday words say less about WHICH Leistung is meant than rare ones: a query word weighs its IDF
+in the catalogue times its :func:`specificity` in everyday German (wordfreq), so "gestorben" outweighs
+"Vater". A hit that rests on one everyday word alone must match a whole phrase ("Deutscher werden")
+or be the whole query and at least half of a phrase ("Hund"): "Handy" is not "Handy verloren" when
+the citizen wants to buy one, "spät" not "Kind später einschulen".
 
 Per-message work is bounded: the text and word count are capped in :mod:`bot.text`, and the
 matches of each query word are cached (bounded LRU), so a message costs about a millisecond.
@@ -26,10 +32,11 @@ from bot.search_words import (
     lebenslagen,
     load_search_words,
     name_variants,
+    participle_bases,
     particle,
     stem,
 )
-from bot.text import FuzzyIndex, fold, is_common_word, message_words, tokens
+from bot.text import FuzzyIndex, fold, is_common_word, message_words, tokens, zipf_de
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -58,10 +65,30 @@ _LINKS = ("", "s", "e", "n", "en", "es", "er")
 LONGTAIL_FACTOR = 0.95
 #: Whether long-tail services use their service-bw Lebenslagen as context words.
 CONTEXT_TOPICS = True
+#: A query word weighs its full IDF up to this everyday frequency (wordfreq Zipf; 3 = once per
+#: million words), falling linearly to SPECIFIC_MIN of it at SPECIFIC_HI ("und", "Jahr").
+SPECIFIC_LO = 3.0
+SPECIFIC_HI = 6.5
+SPECIFIC_MIN = 0.3
+#: From this frequency on a word is an everyday word ("Handy" 4.8, "Auto" 5.3; "Perso" 3.0).
+EVERYDAY_ZIPF = 4.5
+#: A hit on one everyday word alone is multiplied by EVERYDAY_FACTOR unless that word covers at
+#: least WHOLE of a phrase, or WHOLE of the query and HALF of a phrase.
+EVERYDAY_FACTOR = 0.6
+WHOLE = 0.9
+HALF = 0.5
 #: Cached query words per search instance.
 TOKEN_CACHE = 20000
 
 __all__ = ["GOOD_MATCH", "Hit", "ServiceSearch", "stem"]
+
+
+def specificity(zipf: float) -> float:
+    """How much a word of this everyday frequency says about which Leistung is meant (0..1]."""
+    if zipf <= SPECIFIC_LO:
+        return 1.0
+    share = (zipf - SPECIFIC_LO) / (SPECIFIC_HI - SPECIFIC_LO)
+    return max(SPECIFIC_MIN, 1.0 - (1.0 - SPECIFIC_MIN) * share)
 
 
 @dataclass(frozen=True)
@@ -148,17 +175,24 @@ class ServiceSearch:
     def _known(self, word: str) -> bool:
         return self._norm(word) in self.vocab
 
-    def _query_tokens(self, text: str, ignore: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        return self._analyse(text, ignore)[0]
+    def _participle(self, word: str) -> str:
+        """A participle of a separable verb as the infinitive the catalogue knows ("zugelassen")."""
+        if self._known(word):
+            return word
+        return next((b for b in participle_bases(word) if self._known(b)), word)
 
-    def _analyse(self, text: str, ignore: set[str] | frozenset[str]) -> tuple[list[str], set[str]]:
-        """The query's search words, and those of them that are ordinary German words (matched
-        exactly, never by typo: "Gedicht" is not "Gericht")."""
-        raw = [t for t in message_words(text) if t not in ignore]
+    def _analyse(self, text: str, ignore: set[str] | frozenset[str]) -> tuple[list[str], set[str], dict[str, float]]:
+        """The query's search words; those of them that are ordinary German words (matched
+        exactly, never by typo: "Gedicht" is not "Gericht"); and each one's everyday frequency
+        (Zipf of the citizen's own spelling: "Vater", not the family head "papa")."""
+        raw = [self._participle(t) for t in message_words(text) if t not in ignore]
         words = self.questions.drop(raw, self._known)
         words = [t for t in words if t not in STOPWORDS and not t.isdigit()]
         exact_only = {self._norm(t) for t in words if is_common_word(t)}
         out = [self._norm(t) for t in words]
+        freq: dict[str, float] = {}
+        for word, norm in zip(words, out, strict=True):
+            freq[norm] = max(freq.get(norm, 0.0), zipf_de(word))
         # Separable verbs: "melde ... ab" -> "abmeld". The particle ends the clause (last word or
         # before a function word); "ein" before a noun is an article ("schreib mir ein Gedicht").
         present = [
@@ -170,7 +204,9 @@ class ServiceSearch:
                 joined = self._norm(p + t)
                 if joined in self.vocab:
                     out.append(joined)
-        return list(dict.fromkeys(t for t in out if len(t) >= 2)), exact_only
+                    freq[joined] = max(freq.get(joined, 0.0), zipf_de(p + t))
+        toks = list(dict.fromkeys(t for t in out if len(t) >= 2))
+        return toks, exact_only, {t: freq.get(t, 0.0) for t in toks}
 
     def _token_matches(self, q: str, typos: bool = True) -> dict[str, float]:
         """Vocabulary words related to the query word ``q``, with their similarity (0..1)."""
@@ -220,7 +256,7 @@ class ServiceSearch:
 
         ``ignore``: folded words to leave out (place names found by the place resolver).
         """
-        qtoks, exact_only = self._analyse(text or "", ignore)
+        qtoks, exact_only, q_freq = self._analyse(text or "", ignore)
         if not qtoks:
             return []
         matches = {q: self._matches(q, q not in exact_only) for q in qtoks}
@@ -229,9 +265,11 @@ class ServiceSearch:
             for v in m:
                 candidates.update(self.by_token.get(v, ()))
         # An everyday word the catalogue never uses ("Haftpflicht", "Chef") says the message is
-        # about something else: it weighs more than an unknown rare word (a typo, a name).
+        # about something else: it weighs more than an unknown rare word (a typo, a name). Every
+        # word weighs less the more everyday it is.
         q_idf = {
-            q: self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
+            q: specificity(q_freq[q])
+            * self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
             for q in qtoks
         }
         q_total = sum(q_idf.values())
@@ -277,11 +315,22 @@ class ServiceSearch:
                 score += CONTEXT_WEIGHT * extra / q_total
             if max(explained[sid].values(), default=0.0) < STRONG_MATCH:
                 score *= WEAK_FACTOR
+            if self._everyday_only(explained[sid], q_freq, hit.score, query_cov):
+                score *= EVERYDAY_FACTOR
             if not service.curated:
                 score *= LONGTAIL_FACTOR
             best[sid] = Hit(service, min(score, 1.0), hit.phrase)
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
+
+    @staticmethod
+    def _everyday_only(explained: dict[str, float], q_freq: dict[str, float], phrase_cov: float,
+                       query_cov: float) -> bool:
+        """Whether a hit rests on one everyday word that is neither a whole phrase nor the whole query."""
+        words = [q for q, m in explained.items() if m > 0]
+        if len(words) != 1 or q_freq[words[0]] < EVERYDAY_ZIPF:
+            return False
+        return not (phrase_cov >= WHOLE or (query_cov >= WHOLE and phrase_cov >= HALF))
 
     @staticmethod
     def _word_cover(p: str, qtoks: list[str], matches: dict[str, dict[str, float]]) -> tuple[float, list[str]]:

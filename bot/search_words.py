@@ -1,5 +1,6 @@
 """Word-level knowledge of the service search: stop words, a light German stem, separable-verb
-particles, question-type words (staff data) and the extra phrases derived from official names.
+particles, question-type words (staff data, :mod:`bot.question_words`) and the extra phrases derived
+from official names.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from pathlib import Path
 
 import yaml
 
+from bot.question_words import read_question_words
 from bot.text import FuzzyIndex, tokens
 
 FAMILIES_FILE = "word_families.yml"
-QUESTION_WORDS_FILE = "question_words.yml"
 SYNONYMS_FILE = "synonyms.yml"
 PARTICLES = ("an", "ab", "um", "aus", "ein", "zu", "nach", "ver")
 _SUFFIXES = ("ungen", "ung", "ern", "en", "er", "es", "em", "e", "s")
 #: Stem twice, so that "Änderung" -> "aender" -> "aend" meets "ändern" -> "aender" -> "aend".
 STEM_ROUNDS = 2
 STOPWORDS = frozenset(
-    ["a", "aber", "alle", "alles", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bitte", "bzw", "da", "dann", "das", "dass", "de", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese", "diesen", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "fuer", "gibt", "hab", "habe", "haben", "hallo", "hat", "hier", "ich", "ihm", "ihn", "ihr", "ihre", "im", "in", "ist", "ja", "jetzt", "kann", "kannst", "koennen", "koennte", "man", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "moechte", "moechten", "muss", "muessen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "ueber", "um", "und", "uns", "unser", "unsere", "vom", "von", "vor", "war", "was", "weil", "welche", "welcher", "welches", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "brauche", "brauchen", "braucht", "benoetige", "gerne", "gern", "guten", "tag", "morgen", "abend", "hi", "hey", "servus", "moin", "gruess", "gott", "danke", "bitte", "frage", "info", "infos", "information", "informationen", "machen", "mache", "macht", "tun", "erledigen", "bekomme", "bekommen", "kriege", "kriegen", "geht", "gehen", "muessen", "muesste", "haette", "hatte", "wurde", "worden", "einfach", "mal", "schon", "bald", "noch", "gleich", "irgendwie", "genau", "eigentlich", "bei", "beim", "dafuer", "darf", "duerfen", "wegen", "ne", "nen", "ner", "nem", "i", "mi", "mr", "kein", "keine", "keinen", "keinem", "keiner", "nichts"]
+    ["a", "aber", "alle", "alles", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bitte", "bzw", "da", "dann", "das", "dass", "de", "dem", "den", "denn", "der", "des", "dich", "die", "dies", "diese", "diesen", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "fuer", "gibt", "hab", "habe", "haben", "hallo", "hat", "hier", "ich", "ihm", "ihn", "ihr", "ihre", "im", "in", "ist", "ja", "jetzt", "kann", "kannst", "koennen", "koennte", "man", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "moechte", "moechten", "muss", "muessen", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "sein", "seine", "sich", "sie", "sind", "so", "soll", "sollte", "ueber", "um", "und", "uns", "unser", "unsere", "vom", "von", "vor", "war", "was", "weil", "welche", "welcher", "welches", "wenn", "wer", "werden", "wie", "wieder", "will", "wir", "wird", "wo", "woher", "wohin", "wollen", "zu", "zum", "zur", "brauche", "brauchen", "braucht", "benoetige", "gerne", "gern", "guten", "tag", "morgen", "abend", "hi", "hey", "servus", "moin", "gruess", "gott", "danke", "bitte", "frage", "info", "infos", "information", "informationen", "machen", "mache", "macht", "tun", "erledigen", "bekomme", "bekommen", "kriege", "kriegen", "geht", "gehen", "muessen", "muesste", "haette", "hatte", "wurde", "worden", "einfach", "mal", "schon", "bald", "noch", "gleich", "irgendwie", "genau", "eigentlich", "bei", "beim", "dafuer", "darf", "duerfen", "wegen", "ne", "nen", "ner", "nem", "i", "mi", "mr", "kein", "keine", "keinen", "keinem", "keiner", "nichts", "jemand", "jemanden", "jemandem", "niemand", "niemanden", "niemandem", "irgendwer", "irgendjemand", "ins", "lassen", "lasse", "laesst", "lass"]
 )
 #: Whether a single bracketed word of a name is a phrase of its own ("(Drohnen)").
 PAREN_WORDS = False
@@ -48,6 +49,21 @@ def stem(word: str) -> str:
             break
         word = shorter
     return word
+
+
+def participle_bases(word: str) -> list[str]:
+    """Infinitives a participle of a separable verb may stand for: "zugelassen" -> "zulassen",
+    "angemeldet" -> "anmelden" (particle + "ge" + stem). Empty for other words."""
+    for p in PARTICLES:
+        if p != "ver" and word.startswith(p + "ge") and len(word) - len(p) - 2 >= 4:
+            base = p + word[len(p) + 2:]
+            out = [base]
+            for ending in ("et", "t"):
+                if base.endswith(ending):
+                    out.append(base[: -len(ending)] + "en")
+                    break
+            return out
+    return []
 
 
 def particle(word: str) -> str:
@@ -123,9 +139,8 @@ def read_yaml(path: Path) -> dict:
 def load_search_words(search_dir: Path) -> tuple[dict[str, list[str]], list[str], dict[str, list[str]]]:
     """Word families, question words and search synonyms from the staff-edited files."""
     families = read_yaml(search_dir / FAMILIES_FILE).get("families") or {}
-    groups = read_yaml(search_dir / QUESTION_WORDS_FILE).get("question_words") or {}
     synonyms = read_yaml(search_dir / SYNONYMS_FILE).get("synonyms") or {}
-    questions = [str(w) for group in groups.values() for w in (group or ())]
+    questions = [w for group in read_question_words(search_dir).values() for w in group]
     return families, questions, {str(k): [str(v) for v in (vs or ())] for k, vs in synonyms.items()}
 
 

@@ -87,10 +87,24 @@ def test_real_project_validates_relations_and_scope():
 
 def test_broken_scope_file_is_reported(tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(PROJECT_ROOT / "data" / "scope", root / "data" / "scope")
+    for name in ("scope", "search"):
+        shutil.copytree(PROJECT_ROOT / "data" / name, root / "data" / name)
     (root / "data" / "scope" / "adjacent.yml").write_text("topics:\n  - topic: x\n    keywords: [y]\n", encoding="utf-8")
     findings = check_scope(root)
     assert findings and findings[0].level == ERROR and "Pflicht" in findings[0].text
+
+
+def test_a_question_word_in_two_groups_or_a_missing_file_is_reported(tmp_path):
+    root = tmp_path / "p"
+    for name in ("scope", "search"):
+        shutil.copytree(PROJECT_ROOT / "data" / name, root / "data" / name)
+    path = root / "data" / "search" / "question_words.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  fees: [", "  fees: [unterlagen, "), encoding="utf-8")
+    findings = check_scope(root)
+    assert [(f.level, f.file) for f in findings] == [(ERROR, "data/search/question_words.yml")]
+    assert "'documents' und in 'fees'" in findings[0].text
+    path.unlink()
+    assert "fehlt" in check_scope(root)[0].text
 
 
 def test_relations_parse_rejects_non_mapping():

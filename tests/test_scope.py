@@ -56,5 +56,31 @@ def test_question_words_leave_nothing_to_search():
 def test_malformed_scope_data_is_a_german_error():
     with pytest.raises(ScopeError, match="Pflicht"):
         parse_scope({"topics": [{"topic": "x"}]}, {})
-    with pytest.raises(ScopeError, match="unbekannte Fragearten"):
-        parse_scope({}, {"questions": {"wetter": ["regen"]}})
+    with pytest.raises(ScopeError, match="unbekannte Gruppen"):
+        parse_scope({}, {}, {"question_words": {"wetter": ["regen"]}})
+    with pytest.raises(ScopeError, match="in 'fees' und in 'documents'"):
+        parse_scope({}, {}, {"question_words": {"fees": ["kosten"], "documents": ["Kosten"]}})
+    with pytest.raises(ScopeError, match="question_words.yml"):  # one owner: not again in the dialogue file
+        parse_scope({}, {"questions": {"fees": ["kosten"]}}, {"question_words": {"fees": ["kosten"]}})
+
+
+def test_dialogue_and_search_read_the_question_words_from_one_file(tmp_path):
+    """A word staff add to data/search/question_words.yml is a follow-up question for the dialogue and
+    no service word for the search, with no second list to keep in step."""
+    import shutil
+
+    from bot.catalogue import Catalogue, Service
+    from bot.config import PROJECT_ROOT
+    from bot.scope import load_scope
+    from bot.search import ServiceSearch
+    from bot.search_words import load_search_words
+
+    for name in ("scope", "search"):
+        shutil.copytree(PROJECT_ROOT / "data" / name, tmp_path / name)
+    path = tmp_path / "search" / "question_words.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  fees: [", "  fees: [obolus, "), encoding="utf-8")
+    assert load_scope(tmp_path / "scope").question_type("Wie hoch ist der Obolus?") == "fees"
+    catalogue = Catalogue([Service(id="obolus", name="Obolus entrichten", topic="test", curated=True)])
+    assert ServiceSearch(catalogue).best("Obolus") is not None
+    _, questions, _ = load_search_words(tmp_path / "search")
+    assert ServiceSearch(catalogue, question_words=questions).best("Obolus") is None

@@ -181,3 +181,41 @@ def test_search_data_does_not_copy_held_out_queries():
 
     close = [(a, b) for a in ours for b in held_out if similar(a, b)]
     assert close == []
+
+
+@pytest.mark.parametrize("text", ["Ich möchte mir ein Handy kaufen", "Es ist schon spät", "Mein Auto ist schmutzig"])
+def test_one_everyday_word_alone_does_not_pick_a_leistung(core, text):
+    """"Handy" is in "Handy verloren", "spät" in "Kind später einschulen": not enough for a Leistung."""
+    assert core.lookup(text).hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hund", "hund_anmelden"),  # the whole query
+        ("ich will Deutscher werden", "einbuergerung"),  # a whole phrase
+        ("Mein Vater ist gestorben", "sterbefall_anzeigen"),  # "gestorben" says more than "Vater"
+        ("Meine Oma ist gestorben", "sterbefall_anzeigen"),
+        ("Mein Hund ist gestorben", "hund_abmelden"),
+        ("Vater anerkennen", "vaterschaftsanerkennung"),
+    ],
+)
+def test_everyday_words_still_name_a_leistung_together_or_as_a_whole(core, text, expected):
+    assert top(core, text) == expected
+
+
+def test_rarer_words_weigh_more_than_everyday_ones():
+    from bot.search import specificity
+
+    assert specificity(2.0) == 1.0 > specificity(4.8) > specificity(5.2) >= specificity(9.0) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das Auto ist noch auf mich zugelassen", "kfz_zulassung"),  # not "Vater eintragen lassen"
+        ("Ich habe den Wagen gestern abgemeldet", "kfz_abmeldung"),
+    ],
+)
+def test_participles_of_separable_verbs_match_the_verb(core, text, expected):
+    assert top(core, text) == expected

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.question_words import QuestionWordsError, parse_question_words
 from bot.relations import Relations, RelationsError
-from bot.scope import ScopeError, parse_scope
+from bot.scope import ScopeError, parse_scope, question_words_path
 from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml, rel
 
 RELATIONS = "data/catalogue/relations.yml"
@@ -82,12 +83,16 @@ def _problems(relations: Relations, known_ids: set[str], servicebw_loaded: bool)
 
 
 def check_scope(root: Path) -> list[Finding]:
+    """Scope data and the question-type words (``data/search/question_words.yml``, shared with the search)."""
     folder = root / "data" / "scope"
-    docs: dict[str, dict] = {}
-    for name in ("adjacent.yml", "dialogue_words.yml"):
-        path = folder / name
-        if not path.is_file():  # optional, like relations.yml
-            return []
+    paths = {"adjacent.yml": folder / "adjacent.yml", "dialogue_words.yml": folder / "dialogue_words.yml",
+             "questions": question_words_path(folder)}
+    docs: dict[str, dict | None] = {}
+    for name, path in paths.items():
+        if not path.is_file():
+            if name == "questions":  # the search alone may go without it; the dialogue must not
+                return [Finding(ERROR, rel(path, root), 0, "Datei fehlt (Fragewörter für Dialog und Suche)")]
+            return []  # optional, like relations.yml
         try:
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST)
         except yaml.YAMLError:
@@ -100,7 +105,11 @@ def check_scope(root: Path) -> list[Finding]:
             return [Finding(ERROR, rel(path, root), 0, "erwartet ein Objekt auf oberster Ebene")]
         docs[name] = doc
     try:
-        parse_scope(docs["adjacent.yml"], docs["dialogue_words.yml"])
+        parse_question_words(docs["questions"])
+    except QuestionWordsError as exc:
+        return [Finding(ERROR, rel(paths["questions"], root), 0, str(exc))]
+    try:
+        parse_scope(docs["adjacent.yml"], docs["dialogue_words.yml"], docs["questions"])
     except ScopeError as exc:
         return [Finding(ERROR, "data/scope", 0, str(exc))]
     return []

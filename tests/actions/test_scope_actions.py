@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.services import ActionAnswerFees, ActionAnswerService
-from actions.support import ActionFallback, ActionHandoff, ActionOutOfScope
+from actions.support import ActionBotChallenge, ActionFallback, ActionHandoff, ActionOutOfScope
 from tests.actions.conftest import make_tracker, responses
 
 
@@ -43,6 +43,13 @@ async def test_prices_politics_and_the_mayor_get_a_neutral_scope_reply(run_actio
     messages, slots = await run_action(ActionAnswerService(), make_tracker(text, "search_service"))
     assert responses(messages) == ["utter_adjacent"] and words in messages[0]["answer"]
     assert "service_id" not in slots
+
+
+async def test_the_mayor_read_as_a_question_about_the_bot_still_gets_the_scope_reply(run_action):
+    messages, slots = await run_action(ActionBotChallenge(), make_tracker("Wer ist der Bürgermeister?", "bot_challenge"))
+    assert responses(messages) == ["utter_adjacent"] and "Internetseite Ihrer Gemeinde" in messages[0]["answer"]
+    messages, _ = await run_action(ActionBotChallenge(), make_tracker("Bist du ein echter Mensch?", "bot_challenge"))
+    assert responses(messages) == ["utter_iamabot"]
 
 
 async def test_elterngeld_is_still_a_leistung(run_action):
