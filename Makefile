@@ -18,7 +18,7 @@ NLU_FILES := $(wildcard data/nlu/*.yml)
 
 .PHONY: run test setup venv spacy nlu-generated train validate eval review purge publish lint unit rasa-validate rasa-test-stories \
         rasa-test-nlu conversation-suite quality-goals eval-search browser-setup browser-test clean help gateway-venv audit \
-        lock-gateway deploy-setup
+        lock-gateway deploy-setup bench bench-smoke
 
 help:
 	@echo "make run   - set up what is missing, train if the data changed, start everything on localhost"
@@ -78,6 +78,16 @@ lock-gateway: gateway-venv
 	$(TOOLS)/pip-compile -q --upgrade --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links -o requirements/gateway.lock requirements/gateway.in
 
+# --- benchmark -----------------------------------------------------------------------------------
+# This assistant side by side with stock Rasa (`rasa init`, cached per version) at 1/10/20/50 concurrent
+# citizens: msg/s, latency, errors, RSS -> reports/bench.json. Not a gate (shared machines are noisy).
+bench: train
+	$(PY) scripts/bench.py
+
+# A few seconds of each configuration, so that the benchmark cannot rot (part of `make test`).
+bench-smoke: train
+	$(PY) scripts/bench.py --smoke
+
 # --- tests ---------------------------------------------------------------------------------------
 # Known vulnerabilities in the public gateway's lock fail the build.
 audit: gateway-venv
@@ -131,7 +141,7 @@ browser-test: train browser-setup deploy-setup
 # are not all met yet: `make test` prints each goal and fails on a regression against the committed
 # comparison values (tests/eval/baseline.json, bot/staff/goals.py); `make quality-goals` enforces the goals.
 test: export QUALITY_GOALS = report
-test: lint audit unit eval-search validate train rasa-test-stories conversation-suite eval browser-test
+test: lint audit unit eval-search validate train bench-smoke rasa-test-stories conversation-suite eval browser-test
 	@echo "All test stages passed."
 
 quality-goals: export QUALITY_GOALS = enforce

@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,15 +53,26 @@ def rasa_version() -> str:
 
 
 def stock_project() -> Path:
-    """The ``rasa init`` project for this Rasa version, created and trained once."""
+    """The ``rasa init`` project for this Rasa version, created and trained once (built in a
+    temporary directory and moved into the cache only when complete)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bw-buergerservice"
     project = cache / f"rasa-init-{rasa_version()}"
     if not list((project / "models").glob("*.tar.gz")):
-        project.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix="rasa-init-", dir=cache))
         print(f"Building the stock reference in {project} (rasa init --no-prompt, trains once) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
-                       cwd=project, env={**os.environ, **QUIET_ENV}, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        started = time.monotonic()
+        try:
+            subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(build)],
+                           cwd=build, env={**os.environ, **QUIET_ENV}, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            if not list((build / "models").glob("*.tar.gz")):
+                raise RuntimeError("rasa init trained no model")
+            shutil.rmtree(project, ignore_errors=True)
+            build.rename(project)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+        print(f"  stock reference trained in {time.monotonic() - started:.0f} s", flush=True)
     return project
 
 
@@ -73,7 +85,7 @@ class StockRasa:
         self.log = open(log_dir / "stock-rasa.log", "wb")  # noqa: SIM115 - closed in stop()
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 240) -> str:
+    def start(self, timeout: float = 900) -> str:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rasa", "run", "--interface", LOOPBACK, "--port", str(self.port),
              "--model", str(self.project / "models")],
@@ -116,41 +128,91 @@ def tenants_file(port: int, directory: Path) -> Path:
     return path
 
 
+#: Our configurations: (profile, Rasa replicas, gateway processes).
+#: ``embedded`` is what ``make run`` starts; ``production`` what ``make run PROFILE=production`` starts;
+#: ``embedded-2``: the default profile with two Rasa processes (both cores), routed by sender.
+CONFIGS = {"embedded": ("dev", 1, 1), "embedded-2": ("dev", 2, 1), "production": ("production", 2, 2)}
+
+
 class OurStack:
-    def __init__(self, log_dir: Path, production: bool) -> None:
+    """This assistant through the launcher's Stack, with its own tracker store for the run: a fresh
+    SQLite file (dev profile) or a PostgreSQL database of its own, dropped afterwards (a database,
+    not a schema: with ``POSTGRESQL_SCHEMA`` Rasa adds a query per session that production does not run)."""
+
+    def __init__(self, log_dir: Path, name: str) -> None:
+        profile, replicas, workers = CONFIGS[name]
         port = free_port()
-        # One Rasa and one gateway process in both profiles: the comparison is about the stores.
-        self.stack = Stack(gateway_port=port, rasa_port=free_port(), actions_port=free_port(),
-                           tenants=tenants_file(port, log_dir), log_dir=log_dir / ("prod" if production else "emb"),
-                           profile="production" if production else "dev")
+        self.database: str | None = None
+        rasa_env: dict[str, str] = {}
+        redis_url = None
+        if profile == "production":
+            from bot.staff.trackers import production_env
+
+            env = production_env(dict(os.environ))
+            self.database = f"bench_{os.getpid()}_{int(time.time())}"
+            self._pg(f'CREATE DATABASE "{self.database}"')
+            rasa_env["DB_NAME"] = self.database
+            redis_url = f"redis://{env['REDIS_HOST']}:{env['REDIS_PORT']}/2"
+        self.stack = Stack(gateway_port=port, rasa_ports=[free_port() for _ in range(replicas)],
+                           actions_ports=[free_port() for _ in range(replicas)], gateway_workers=workers,
+                           tenants=tenants_file(port, log_dir), log_dir=log_dir / name, profile=profile,
+                           rasa_env=rasa_env, redis_url=redis_url,
+                           tracker_db=log_dir / f"{name}-tracker.db" if profile == "dev" else None)
+
+    @staticmethod
+    def _pg(sql: str) -> None:
+        import psycopg2
+
+        from bot.staff.trackers import production_env
+
+        env = production_env(dict(os.environ))
+        conn = psycopg2.connect(host=env["DB_HOST"], port=env["DB_PORT"], dbname=env["DB_NAME"],
+                                user=env["DB_USER"], password=env["DB_PASSWORD"] or None, connect_timeout=5)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+        finally:
+            conn.close()
 
     def start(self) -> str:
-        return self.stack.start()
+        return self.stack.start(timeout=900)  # a busy shared machine loads TensorFlow slowly
 
     def pids(self) -> dict[str, int]:
         sup = self.stack.supervisor
         return {c.name: c.proc.pid for c in sup.children.values() if c.proc} if sup else {}
 
     def stop(self) -> None:
-        self.stack.stop()
+        try:
+            self.stack.stop()
+        finally:
+            if self.database:
+                self._pg(f'DROP DATABASE IF EXISTS "{self.database}"')
 
 
 async def measure(name: str, runner, sender_factory, levels: list[int], seconds: float) -> dict:
-    base = runner.start()
-    send = sender_factory(base)
+    started = time.monotonic()
+    check = name != "stock"
     try:
+        base = runner.start()
+        print(f"  {name:<10} up in {time.monotonic() - started:.0f} s", flush=True)
+        send = sender_factory(base)
         await run_load(send, 1, min(3.0, seconds))  # warm-up: first messages load models and caches
         rows = []
         with RssSampler(runner.pids()) as sampler:
             for level in levels:
-                result = (await run_load(send, level, seconds)).summary()
+                result = (await run_load(send, level, seconds, check=check)).summary()
                 rows.append(result)
                 print(f"  {name:<10} {level:>3} concurrent: {result['msg_per_s']:>7} msg/s  p50 {result['p50_ms']} ms"
                       f"  p95 {result['p95_ms']} ms  p99 {result['p99_ms']} ms  errors {result['errors']}"
-                      f"  empty {result['empty_replies']}", flush=True)
+                      f"  empty {result['empty_replies']}" + (f"  wrong {result['wrong_replies']}" if check else ""),
+                      flush=True)
+                for message, reply in result["wrong_examples"]:
+                    print(f"      wrong: {message!r} -> {reply!r}", flush=True)
             peak = sampler.result()
-        print(f"  {name:<10} peak RSS (MB): {peak}", flush=True)
-        return {"levels": rows, "peak_rss_mb": peak}
+        load = [round(x, 2) for x in os.getloadavg()]
+        print(f"  {name:<10} peak RSS (MB): {peak}; load average {load}", flush=True)
+        return {"levels": rows, "peak_rss_mb": peak, "load_average_after": load}
     finally:
         runner.stop()
 
@@ -168,12 +230,15 @@ def ratios(results: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configs", default="stock,embedded,production")
+    parser.add_argument("--configs", default="stock,embedded,production",
+                        help=f"comma-separated: stock, {', '.join(CONFIGS)}")
     parser.add_argument("--levels", default="1,10,20,50")
     parser.add_argument("--seconds", type=float, default=20.0, help="measuring time per level")
     parser.add_argument("--smoke", action="store_true", help="1 and 5 concurrent, 3 s each (make test)")
-    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench.json")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default reports/bench.json (--smoke: reports/bench-smoke.json)")
     args = parser.parse_args(argv)
+    args.out = args.out or ROOT / "reports" / ("bench-smoke.json" if args.smoke else "bench.json")
     levels = [1, 5] if args.smoke else [int(x) for x in args.levels.split(",")]
     seconds = 3.0 if args.smoke else args.seconds
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -183,8 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in configs:
         if name == "stock":
             runner, factory = StockRasa(log_dir), rasa_rest_sender
-        elif name in ("embedded", "production"):
-            runner, factory = OurStack(log_dir, production=name == "production"), gateway_sender
+        elif name in CONFIGS:
+            runner, factory = OurStack(log_dir, name), gateway_sender
         else:
             parser.error(f"unknown configuration {name}")
         results[name] = asyncio.run(measure(name, runner, factory, levels, seconds))
@@ -196,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Throughput ratio to stock:", json.dumps(report["throughput_ratio_to_stock"]))
     print(f"Written: {args.out}")
     bad = [(n, r["concurrency"]) for n, res in results.items() for r in res["levels"]
-           if r["errors"] or r["empty_replies"] or not r["msg_per_s"]]
+           if r["errors"] or r["empty_replies"] or r["wrong_replies"] or not r["msg_per_s"]]
     if bad and args.smoke:
         print(f"FAILED: errors, empty replies or no answers in {bad}")
         return 1

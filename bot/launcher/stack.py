@@ -76,6 +76,8 @@ class Stack:
     gateway_workers: int = 1
     #: Extra environment for Rasa replicas (e.g. POSTGRESQL_SCHEMA in tests).
     rasa_env: dict[str, str] = field(default_factory=dict)
+    #: Dev profile: another SQLite tracker store file than endpoints.yml's (the benchmark's own).
+    tracker_db: Path | None = None
     redis_url: str | None = None
     #: Supervision timing (tests shorten the backoff).
     backoff_initial: float = 1.0
@@ -107,6 +109,8 @@ class Stack:
         source = PROJECT_ROOT / "endpoints.yml"
         data = (yaml.safe_load(source.read_text(encoding="utf-8")) if source.is_file() else None) or {}
         data["action_endpoint"] = {"url": f"http://{LOOPBACK}:{actions_port}/webhook"}
+        if self.tracker_db is not None:
+            data["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)}
         handle, path = tempfile.mkstemp(prefix="endpoints-", suffix=".yml")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             yaml.safe_dump(data, out, allow_unicode=True)
@@ -173,7 +177,7 @@ class Stack:
             if self.with_actions:
                 actions = [sup.add(self._actions_child(i)) for i in range(self.replicas)]
             rasas = [sup.add(self._rasa_child(0))]
-            if self.profile == "production":  # the first replica creates the tracker tables alone
+            if self.replicas > 1:  # the first replica creates the tracker tables alone
                 sup.wait_ready(rasas[0].name, deadline)
             rasas += [sup.add(self._rasa_child(i)) for i in range(1, self.replicas)]
             gateways = [sup.add(self._gateway_child(w)) for w in range(self.gateway_workers)]
