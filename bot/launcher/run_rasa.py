@@ -6,7 +6,9 @@ script so that
 * telemetry is off (``RASA_TELEMETRY_ENABLED=false``) whatever the user's Rasa config says;
 * the HTTP API's JWT secret comes from ``$RASA_JWT_SECRET`` and never appears on a command line
   (``ps``) or in a URL: ``--jwt-secret``/``--jwt-method HS256`` are added here;
-* every log record is made safe by :mod:`bot.launcher.privacy_logging`.
+* every log record is made safe by :mod:`bot.launcher.privacy_logging`;
+* the per-call schema check of action-server responses is compiled once
+  (:mod:`bot.launcher.rasa_patches`, the only patch of Rasa behaviour).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from bot.launcher import rasa_patches
 from bot.launcher.privacy_logging import install, install_structlog
 from bot.rasa_jwt import SECRET_ENV
 
@@ -21,6 +24,7 @@ from bot.rasa_jwt import SECRET_ENV
 def main(argv: list[str]) -> None:
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     install()
+    rasa_patches.apply()
     import rasa.__main__ as rasa_main
 
     original = rasa_main.configure_structlog
