@@ -181,3 +181,11 @@ def test_search_data_does_not_copy_held_out_queries():
 
     close = [(a, b) for a in ours for b in held_out if similar(a, b)]
     assert close == []
+
+
+def test_a_compound_hyphenated_as_in_leichter_sprache_is_the_catalogue_word(core):
+    # "Reise-Pass", "Melde-Bescheinigung": Leichte Sprache splits long words with a hyphen.
+    for text, expected in (("Ich brauche einen neuen Reise-Pass", "reisepass"),
+                           ("Ich brauche eine Melde-Bescheinigung", "meldebescheinigung")):
+        hits = core.search(text, 3)
+        assert hits[0].service.id == expected and hits[0].score - hits[1].score > 0.1, (text, hits[:2])
