@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,11 @@ from bot.search_words import (
     particle,
     stem,
 )
-from bot.text import FuzzyIndex, fold, is_common_word, message_words, tokens, zipf_de
+from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words, tokens, zipf_de
+
+MAX_COMPOUNDS = 20
+#: A compound split with a hyphen as Leichte Sprache writes it ("Reise-Pass", "Personal-Ausweis").
+_HYPHENATED = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
 
 #: Below this score the search says "no good match" rather than guessing.
 GOOD_MATCH = 0.45
@@ -205,6 +210,13 @@ class ServiceSearch:
                 if joined in self.vocab:
                     out.append(joined)
                     freq[joined] = max(freq.get(joined, 0.0), zipf_de(p + t))
+        # "Reise-Pass" is the catalogue's "Reisepass": the joined word replaces its two halves.
+        for first, second in _HYPHENATED.findall(bounded(text))[:MAX_COMPOUNDS]:
+            joined = self._norm(fold(first + second))
+            if joined in self.vocab and " " not in joined:
+                halves = {self._norm(t) for t in (fold(first), fold(second))}
+                out = [t for t in out if t not in halves] + [joined]
+                freq[joined] = max(freq.get(joined, 0.0), zipf_de(first + second))
         toks = list(dict.fromkeys(t for t in out if len(t) >= 2))
         return toks, exact_only, {t: freq.get(t, 0.0) for t in toks}
 

@@ -57,17 +57,19 @@ def send(rasa_url: str, sender: str, text: str, ags: str) -> list[dict[str, Any]
         return normalize_messages(json.loads(resp.read().decode("utf-8")))
 
 
-def set_language(rasa_url: str, sender: str, language: str, secret: str | None) -> None:
-    """The slot ``language`` through Rasa's HTTP API, as the gateway sets it (bot/gateway/relay.py)."""
+def set_language(rasa_url: str, sender: str, language: str, secret: str | None, new: bool) -> None:
+    """The slot ``language`` through Rasa's HTTP API, as the gateway sets it (bot/gateway/relay.py):
+    twice for a conversation Rasa does not know yet (see bot/gateway/language.py)."""
     from bot.languages import slot_event  # noqa: PLC0415
     from bot.rasa_jwt import auth_header  # noqa: PLC0415
 
-    req = urllib.request.Request(
-        f"{rasa_url}/conversations/{sender}/tracker/events?include_events=NONE",
-        data=json.dumps([slot_event(language)]).encode(),
-        headers={"Content-Type": "application/json", **(auth_header(secret) if secret else {})})
-    with urllib.request.urlopen(req, timeout=TURN_TIMEOUT) as resp:  # noqa: S310 - loopback only
-        resp.read()
+    for _ in range(2 if new else 1):
+        req = urllib.request.Request(
+            f"{rasa_url}/conversations/{sender}/tracker/events?include_events=NONE",
+            data=json.dumps([slot_event(language)]).encode(),
+            headers={"Content-Type": "application/json", **(auth_header(secret) if secret else {})})
+        with urllib.request.urlopen(req, timeout=TURN_TIMEOUT) as resp:  # noqa: S310 - loopback only
+            resp.read()
 
 
 def run_conversation(conv: cs.Conversation, rasa_url: str, names: cs.Names, deadline: float,
@@ -84,7 +86,7 @@ def run_conversation(conv: cs.Conversation, rasa_url: str, names: cs.Names, dead
         else:
             try:
                 if language != sent_language:
-                    set_language(rasa_url, sender, language, secret)
+                    set_language(rasa_url, sender, language, secret, new=n == 1)
                     sent_language = language
                 messages = send(rasa_url, sender, turn.user, conv.ags)
                 obs = cs.observe(messages, names)

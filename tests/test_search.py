@@ -219,3 +219,11 @@ def test_rarer_words_weigh_more_than_everyday_ones():
 )
 def test_participles_of_separable_verbs_match_the_verb(core, text, expected):
     assert top(core, text) == expected
+
+
+def test_a_compound_hyphenated_as_in_leichter_sprache_is_the_catalogue_word(core):
+    # "Reise-Pass", "Melde-Bescheinigung": Leichte Sprache splits long words with a hyphen.
+    for text, expected in (("Ich brauche einen neuen Reise-Pass", "reisepass"),
+                           ("Ich brauche eine Melde-Bescheinigung", "meldebescheinigung")):
+        hits = core.search(text, 3)
+        assert hits[0].service.id == expected and hits[0].score - hits[1].score > 0.1, (text, hits[:2])

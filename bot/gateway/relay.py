@@ -182,14 +182,16 @@ class RasaRelay:
         (in the conversation's previous language; ``change.applied`` stays False, so the next message
         tries again). Connection errors propagate: the replica is down."""
         assert self._session is not None
-        headers = auth_header(self._jwt_secret) if self._jwt_secret else {}
-        async with self._session.post(replica.events_url(sender), json=[slot_event(change.value)],
-                                      headers=headers) as resp:
-            await resp.read()
-            if resp.status == 200:
-                change.applied = True
-            else:
-                logger.warning("rasa refused the language slot (HTTP %s)", resp.status)
+        change.applied = False
+        for _ in range(change.requests):  # twice for a conversation Rasa may not know yet (bot.gateway.language)
+            headers = auth_header(self._jwt_secret) if self._jwt_secret else {}
+            async with self._session.post(replica.events_url(sender), json=[slot_event(change.value)],
+                                          headers=headers) as resp:
+                await resp.read()
+                if resp.status != 200:
+                    logger.warning("rasa refused the language slot (HTTP %s)", resp.status)
+                    return
+        change.applied = True
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any],
                    language: LanguageChange | None = None) -> list[dict[str, Any]]:

@@ -151,13 +151,15 @@ async def test_logs_hold_no_texts_keys_or_ids(client, caplog):
 async def test_lang_de_ls_sets_the_language_before_the_message(client, upstream: FakeUpstream):
     resp = await send(client, {"message": "Ich brauche einen Personalausweis", "place": "70734", "lang": "de-LS"})
     assert resp.status == 200, await resp.text()
-    assert upstream.requests == ["POST /conversations/{cid}/tracker/events", "POST /webhooks/rest/webhook"]
-    assert upstream.events == [("api:portal:c-4711", [{"event": "slot", "name": "language", "value": "de-LS"}])]
+    events = "POST /conversations/{cid}/tracker/events"
+    assert upstream.requests == [events, events, "POST /webhooks/rest/webhook"]  # twice: a new conversation
+    assert upstream.events[-1] == ("api:portal:c-4711", [{"event": "slot", "name": "language", "value": "de-LS"}])
     await send(client, {"message": "Was kostet das?", "lang": "de-LS"})  # unchanged: not set again
     await send(client, {"message": "Und wo?"})  # absent: the conversation keeps its language
-    assert upstream.requests[2:] == ["POST /webhooks/rest/webhook"] * 2
+    assert upstream.requests[3:] == ["POST /webhooks/rest/webhook"] * 2
     await send(client, {"message": "Danke", "lang": "de"})
-    assert [e[1][0]["value"] for e in upstream.events] == ["de-LS", "de"]
+    assert upstream.requests[5:] == [events, "POST /webhooks/rest/webhook"]
+    assert [e[1][0]["value"] for e in upstream.events] == ["de-LS", "de-LS", "de"]
 
 
 @pytest.mark.parametrize("lang", ["en", "", "leicht", 1, True])
