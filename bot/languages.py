@@ -2,7 +2,7 @@
 
 One directory per answer language, one file per topic with the stem of its catalogue file::
 
-    data/catalogue/languages/<lang>/<topic>.yml      # lang: de-LS now; en, tr, uk later (same shape)
+    data/catalogue/languages/<lang>/<topic>.yml      # lang: de-LS, en, tr, uk (same shape)
 
     language: de-LS
     stand: "2026-12-02"
@@ -37,13 +37,14 @@ from bot.config import catalogue_dir
 #: The standard language: the catalogue's own texts.
 STANDARD = "de"
 #: The languages a conversation may be in (gateway ``lang``, Rasa slot ``language`` in domain/core.yml).
-LANGUAGES = (STANDARD, "de-LS")
+LANGUAGES = (STANDARD, "de-LS", "en", "tr", "uk")
 #: The language directories the catalogue may have (read and checked; served once listed in LANGUAGES).
 DATA_LANGUAGES = ("de-LS", "en", "tr", "uk")
 #: The BCP 47 tag a widget element gets for each language (Leichte Sprache is German).
-HTML_LANG = {STANDARD: "de", "de-LS": "de"}
+HTML_LANG = {STANDARD: "de", "de-LS": "de", "en": "en", "tr": "tr", "uk": "uk"}
 #: How the gateway names the languages in its German messages.
-LANGUAGE_NAMES = {STANDARD: "Deutsch", "de-LS": "Leichte Sprache"}
+LANGUAGE_NAMES = {STANDARD: "Deutsch", "de-LS": "Leichte Sprache", "en": "Englisch", "tr": "Türkisch",
+                  "uk": "Ukrainisch"}
 #: The Rasa slot that holds a conversation's language (domain/core.yml).
 SLOT = "language"
 

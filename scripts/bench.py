@@ -130,8 +130,12 @@ def tenants_file(port: int, directory: Path) -> Path:
 
 #: Our configurations: (profile, Rasa replicas, gateway processes).
 #: ``embedded`` is what ``make run`` starts; ``production`` what ``make run PROFILE=production`` starts;
-#: ``embedded-2``: the default profile with two Rasa processes (both cores), routed by sender.
-CONFIGS = {"embedded": ("dev", 1, 1), "embedded-2": ("dev", 2, 1), "production": ("production", 2, 2)}
+#: ``embedded-2``: the default profile with two Rasa processes (both cores), routed by sender;
+#: ``embedded-unpatched``: ``embedded`` with Rasa as shipped (``BOT_RASA_PATCHES=off``), the "before"
+#: of bot/launcher/rasa_patches.py in the same run.
+CONFIGS = {"embedded": ("dev", 1, 1), "embedded-unpatched": ("dev", 1, 1), "embedded-2": ("dev", 2, 1),
+           "production": ("production", 2, 2)}
+DEFAULT_CONFIGS = "stock,embedded-unpatched,embedded,embedded-2,production"
 
 
 class OurStack:
@@ -143,7 +147,7 @@ class OurStack:
         profile, replicas, workers = CONFIGS[name]
         port = free_port()
         self.database: str | None = None
-        rasa_env: dict[str, str] = {}
+        rasa_env: dict[str, str] = {"BOT_RASA_PATCHES": "off"} if name.endswith("-unpatched") else {}
         redis_url = None
         if profile == "production":
             from bot.staff.trackers import production_env
@@ -230,8 +234,9 @@ def ratios(results: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configs", default="stock,embedded,production",
-                        help=f"comma-separated: stock, {', '.join(CONFIGS)}")
+    parser.add_argument("--configs", default=None,
+                        help=f"comma-separated: stock, {', '.join(CONFIGS)} "
+                             f"(default {DEFAULT_CONFIGS}; --smoke: embedded)")
     parser.add_argument("--levels", default="1,10,20,50")
     parser.add_argument("--seconds", type=float, default=20.0, help="measuring time per level")
     parser.add_argument("--smoke", action="store_true", help="1 and 5 concurrent, 3 s each (make test)")
@@ -241,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or ROOT / "reports" / ("bench-smoke.json" if args.smoke else "bench.json")
     levels = [1, 5] if args.smoke else [int(x) for x in args.levels.split(",")]
     seconds = 3.0 if args.smoke else args.seconds
-    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    chosen = args.configs or ("embedded" if args.smoke else DEFAULT_CONFIGS)
+    configs = [c.strip() for c in chosen.split(",") if c.strip()]
     log_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     print(f"Benchmark: {', '.join(configs)}; levels {levels}; {seconds:.0f} s each; logs in {log_dir}", flush=True)
     results: dict[str, dict] = {}
@@ -260,8 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print("Throughput ratio to stock:", json.dumps(report["throughput_ratio_to_stock"]))
     print(f"Written: {args.out}")
+    # The starter bot has no answer for most German messages (empty replies are its normal behaviour);
+    # only errors and silence count against it.
     bad = [(n, r["concurrency"]) for n, res in results.items() for r in res["levels"]
-           if r["errors"] or r["empty_replies"] or r["wrong_replies"] or not r["msg_per_s"]]
+           if r["errors"] or not r["msg_per_s"]
+           or (n != "stock" and (r["empty_replies"] or r["wrong_replies"]))]
     if bad and args.smoke:
         print(f"FAILED: errors, empty replies or no answers in {bad}")
         return 1

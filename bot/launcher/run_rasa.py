@@ -8,7 +8,8 @@ script so that
   (``ps``) or in a URL: ``--jwt-secret``/``--jwt-method HS256`` are added here;
 * every log record is made safe by :mod:`bot.launcher.privacy_logging`;
 * the per-call schema check of action-server responses is compiled once
-  (:mod:`bot.launcher.rasa_patches`, the only patch of Rasa behaviour).
+  (:mod:`bot.launcher.rasa_patches`, the only patch of Rasa behaviour); ``BOT_RASA_PATCHES=off``
+  leaves Rasa as shipped (``make bench`` measures both side by side).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from bot.rasa_jwt import SECRET_ENV
 def main(argv: list[str]) -> None:
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     install()
-    rasa_patches.apply()
+    if os.environ.get("BOT_RASA_PATCHES", "on").lower() != "off":
+        rasa_patches.apply()
     import rasa.__main__ as rasa_main
 
     original = rasa_main.configure_structlog

@@ -31,7 +31,8 @@ def test_switch_to_leichte_sprache_and_back(new_page, stack, problems, artifacts
     open_widget(page, f"{stack}/demo/")
     switch = page.locator(SWITCH)
     expect()(switch).to_have_attribute("aria-pressed", "false")
-    expect()(switch).to_have_text("Leichte Sprache")
+    expect()(switch).to_have_accessible_name("Leichte Sprache")  # the check mark is aria-hidden
+    expect()(switch.locator(".ls-mark")).to_be_hidden()  # and shown only while switched on
     switch.focus()
     page.keyboard.press("Enter")  # a real button: keyboard works
     expect()(switch).to_have_attribute("aria-pressed", "true")

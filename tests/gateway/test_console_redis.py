@@ -292,8 +292,34 @@ def two_gateways(staff_env: dict[str, Path], tmp_path: Path):
             log.close()
 
 
+def run_outside_any_loop(coro) -> None:
+    """Run ``coro`` on a fresh event loop in its own thread: the browser tests in the same pytest run
+    (Playwright's sync API) keep an event loop running in the main thread, where pytest-asyncio cannot
+    start another one."""
+    import asyncio
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 @pytest.mark.slow
-async def test_two_gateway_processes_share_sessions_lockout_and_login_limit(two_gateways: list[str]) -> None:
+def test_two_gateway_processes_share_sessions_lockout_and_login_limit(two_gateways: list[str]) -> None:
+    run_outside_any_loop(two_processes_share_sessions_lockout_and_login_limit(two_gateways))
+
+
+async def two_processes_share_sessions_lockout_and_login_limit(two_gateways: list[str]) -> None:
     import aiohttp
 
     one, two = two_gateways

@@ -57,14 +57,14 @@ async def test_a_button_click_carries_the_language_too(client, fake_rasa: FakeRa
     assert fake_rasa.events[-1][2][0]["value"] == "de-LS"
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "", "de_LS", 5, ["de"], {"lang": "de"}, "de-LS" * 50])
+@pytest.mark.parametrize("lang", ["fr", "ru", "", "de_LS", 5, ["de"], {"lang": "de"}, "de-LS" * 50])
 async def test_an_unknown_language_is_refused_in_german(client, fake_rasa: FakeRasa, lang):
     resp = await post_chat(client, msg(lang=lang))
     assert resp.status == 400
     body = await resp.json()
     assert set(body) == {"error"} and body["error"]["code"] == "invalid_lang"
     assert body["error"]["message"] == ("Diese Sprache (lang) gibt es nicht. Möglich sind: de (Deutsch), "
-                                        "de-LS (Leichte Sprache).")
+                                        "de-LS (Leichte Sprache), en (Englisch), tr (Türkisch), uk (Ukrainisch).")
     assert fake_rasa.requests == []
 
 

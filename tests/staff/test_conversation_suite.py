@@ -142,8 +142,8 @@ def test_a_conversation_in_leichter_sprache_and_a_switch_on_a_turn(tmp_path: Pat
     ls, de = cs.load_suite(_suite(tmp_path, body))
     assert ls.lang == "de-LS" and cs.languages_of(ls) == ["de-LS", "de", "de"]
     assert de.lang == "de" and cs.languages_of(de) == ["de"]
-    with pytest.raises(cs.SuiteError, match="'lang' muss eine von de, de-LS sein"):
-        cs.load_suite(_suite(tmp_path, '  - id: x\n    lang: en\n    turns:\n      - {user: "hi", type: first, service: a}\n'))
+    with pytest.raises(cs.SuiteError, match="'lang' muss eine von de, de-LS, en, tr, uk sein"):
+        cs.load_suite(_suite(tmp_path, '  - id: x\n    lang: fr\n    turns:\n      - {user: "hi", type: first, service: a}\n'))
 
 
 def test_the_real_suite_has_conversations_in_leichter_sprache() -> None:
