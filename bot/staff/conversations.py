@@ -324,6 +324,29 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+#: How the suite's figures are grouped by answer language: German and Leichte Sprache (German
+#: messages, the German model's data) are one group, each other language its own.
+LANGUAGE_GROUPS = {"de": "de", "de-LS": "de", "en": "en", "tr": "tr", "uk": "uk"}
+
+
+def language_group(language: str | None) -> str:
+    return LANGUAGE_GROUPS.get(language or "de", language or "de")
+
+
+def summarise_by_language(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`summarise` per language group (the turn's ``lang``); a conversation that switches
+    language counts in each group with the turns it has there."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        groups.setdefault(language_group(r.get("lang")), []).append(r)
+    return {group: summarise(rs) for group, rs in sorted(groups.items())}
+
+
+def baseline_key(group: str) -> str:
+    """The comparison value of a language group in tests/eval/baseline.json (German: the original key)."""
+    return "conversation_turn_accuracy" if group == "de" else f"conversation_turn_accuracy_{group}"
+
+
 def failure_kind(problem: str) -> str:
     """"Leistung: erwartet x, bekommen none" -> "keine Leistung erkannt" (German, for grouping)."""
     if problem.startswith("Leistung: erwartet keine"):

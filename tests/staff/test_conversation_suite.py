@@ -150,3 +150,19 @@ def test_the_real_suite_has_conversations_in_leichter_sprache() -> None:
     folder = Path(__file__).resolve().parents[1] / "conversations"
     plain = [c for c in cs.load_suite(folder) if "de-LS" in cs.languages_of(c)]
     assert len(plain) >= 3 and all(t.office or t.type != "first" for c in plain for t in c.turns)
+
+
+def test_figures_per_language_keep_german_and_leichte_sprache_together() -> None:
+    results = [
+        {"conversation": "a", "turn": 1, "type": "first", "ok": True, "lang": "de"},
+        {"conversation": "a", "turn": 2, "type": "fees", "ok": False, "lang": "de-LS"},
+        {"conversation": "b", "turn": 1, "type": "first", "ok": True, "lang": "en"},
+        {"conversation": "b", "turn": 2, "type": "fees", "ok": True, "lang": "de"},  # switched to German
+    ]
+    groups = cs.summarise_by_language(results)
+    assert set(groups) == {"de", "en"}
+    assert (groups["de"]["turns"], groups["de"]["turns_passed"], groups["de"]["conversations"]) == (3, 2, 2)
+    assert groups["en"]["turn_accuracy"] == 1.0
+    # German keeps the comparison value it always had; a new language gets its own
+    assert cs.baseline_key("de") == "conversation_turn_accuracy"
+    assert cs.baseline_key("uk") == "conversation_turn_accuracy_uk"
