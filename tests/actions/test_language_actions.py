@@ -17,7 +17,7 @@ from actions.facts_text import fees_sentence
 from actions.services import ActionAnswerDocuments, ActionAnswerFees, ActionAnswerOnline, ActionAnswerService
 from actions.support import ActionHandoff
 from bot.core import get_core
-from bot.languages import Languages
+from bot.languages import LANGUAGES, Languages
 from tests.actions.conftest import custom, rendered, responses
 
 TRACKERS = Path(__file__).parent / "trackers"
@@ -181,3 +181,12 @@ def test_action_code_has_no_language_branches(path: Path):
     """Which wording a citizen reads is data (response variants, catalogue texts), never `if lang == …`."""
     code = path.read_text(encoding="utf-8")
     assert not re.search(r"de-LS|language\s*[!=]=|lang\s*[!=]=", code), path.name
+
+
+def test_every_language_has_its_own_follow_up_button_titles():
+    from actions.buttons import FOLLOW_UP_PAYLOADS, follow_up
+
+    for key, payload in FOLLOW_UP_PAYLOADS.items():
+        titles = {lang: follow_up(key, lang) for lang in LANGUAGES}
+        assert {b["payload"] for b in titles.values()} == {payload}
+        assert len({titles[lang]["title"] for lang in ("de", "en", "tr", "uk")}) == 4, key
