@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from actions import render
 from actions.base import SafeAction
 from actions.context import answer_language
 from actions.facts_text import processing_time_text
-from actions.render import SERVICEBW_HOME
+from actions.flows import say_only_german
 from actions.services import _service_or_ask
 
 
@@ -19,10 +20,12 @@ class ActionAnswerProcessingTime(SafeAction):
         c, service, events = await _service_or_ask(dispatcher, tracker)
         if service is None:
             return events
-        sentence = processing_time_text(c, service, answer_language(tracker))
-        if sentence:
-            dispatcher.utter_message(response="utter_processing_time", name=service.name, time=sentence)
+        language = answer_language(tracker)
+        names = render.name_vars(c, service, language)
+        if sentence := processing_time_text(c, service, language):
+            say_only_german(dispatcher, c, service, language)
+            dispatcher.utter_message(response="utter_processing_time", time=sentence, **names)
         else:
-            dispatcher.utter_message(response="utter_processing_time_unknown", name=service.name,
-                                     link=service.servicebw_url() or SERVICEBW_HOME)
+            dispatcher.utter_message(response="utter_processing_time_unknown", link=render.service_link(service),
+                                     **names)
         return events

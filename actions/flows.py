@@ -46,18 +46,25 @@ def apply_place(dispatcher: CollectingDispatcher, core: Core, tracker: Tracker, 
     return g, []
 
 
+def say_only_german(dispatcher: CollectingDispatcher, core: Core, service: Service, language: str | None) -> None:
+    """Before catalogue content that the conversation's language has no text for: say honestly, in that
+    language, that it follows in German (``utter_no_translation``) rather than switch language silently."""
+    if core.texts(service, language).missing:
+        dispatcher.utter_message(response="utter_no_translation")
+
+
 def say_office(dispatcher: CollectingDispatcher, core: Core, service: Service, g: Gemeinde, text: str = "",
                language: str | None = None) -> None:
     office = core.responsibility.office(service, g, g.plz_in(text))
     if office is None:
-        link = f" Mehr zur Leistung: {service.servicebw_url()}" if service.servicebw_id else ""
-        dispatcher.utter_message(response="utter_office_unknown", name=service.name, place=g.short_name, link=link)
+        dispatcher.utter_message(response="utter_office_unknown", place=g.short_name, url=render.service_link(service),
+                                 **render.name_vars(core, service, language))
     else:
         response = "utter_office" if office.url else "utter_office_no_link"
         dispatcher.utter_message(response=response, **render.office_vars(service, office, g))
-    if (role := place_roles.sentence(service, g)) is not None:
-        dispatcher.utter_message(text=role)
-    dispatcher.utter_message(response="utter_source", buttons=render.follow_up_buttons(service),
+    if (role := place_roles.response(service)) is not None:
+        dispatcher.utter_message(response=role, place=g.short_name)
+    dispatcher.utter_message(response="utter_source", buttons=render.follow_up_buttons(service, language),
                              **render.source_vars(service))
     dispatcher.utter_message(json_message=render.structured(service, office, g, core.texts(service, language)))
 
@@ -69,14 +76,13 @@ def answer_service(dispatcher: CollectingDispatcher, core: Core, tracker: Tracke
     language = answer_language(tracker)
     if summary:
         if service.curated:
-            if core.texts(service, language).missing:  # say so rather than switch language silently
-                dispatcher.utter_message(response="utter_no_translation")
+            say_only_german(dispatcher, core, service, language)
             dispatcher.utter_message(response="utter_service_summary", **render.summary_vars(core, service, language))
             if service.documents:
                 dispatcher.utter_message(response="utter_service_documents",
                                          **render.documents_vars(core, service, language))
         else:
-            dispatcher.utter_message(response="utter_service_longtail", name=service.name)
+            dispatcher.utter_message(response="utter_service_longtail", **render.name_vars(core, service, language))
     g, place_events = apply_place(dispatcher, core, tracker, place)
     events += place_events
     if g is not None:

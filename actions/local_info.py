@@ -1,7 +1,9 @@
 """Answers from the local information a Kommune entered in the staff console (bot/local_info.py).
 
 ``hours_sentence`` / ``appointment_sentence`` return German text, or ``None`` where the Kommune
-entered nothing — then the actions keep today's pointer to service-bw.
+entered nothing — then the actions keep today's pointer to service-bw. The actions send the text as
+{info} of ``utter_local_info``, whose variants in other languages say that it is the Gemeinde's own
+entry, in German.
 """
 
 from __future__ import annotations

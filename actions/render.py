@@ -8,6 +8,7 @@ language: which wording the citizen reads is the response variant Rasa picks fro
 
 from __future__ import annotations
 
+from actions import buttons
 from bot.catalogue import Service
 from bot.core import Core
 from bot.languages import Texts
@@ -63,12 +64,18 @@ def online_text(core: Core, service: Service, language: str | None) -> str:
     return lines(core.texts(service, language).online) or online_sentence(service)
 
 
+def name_vars(core: Core, service: Service, language: str | None) -> dict:
+    """``name``: the official German name; ``title``: the title in the language (the German name where it has
+    none); ``meaning``: " — <title>" after the German name, empty where the language has no title of its own."""
+    texts = core.texts(service, language)
+    meaning = f" — {texts.name}" if texts.translated and texts.name != service.name else ""
+    return {"name": service.name, "title": texts.name, "meaning": meaning}
+
+
 def summary_vars(core: Core, service: Service, language: str | None) -> dict:
-    """``name`` is always the official German name; ``title`` the plain title of the language."""
     texts = core.texts(service, language)
     return {
-        "name": service.name,
-        "title": texts.name,
+        **name_vars(core, service, language),
         "description": lines(texts.summary),
         "online": online_text(core, service, language),
     }
@@ -77,7 +84,13 @@ def summary_vars(core: Core, service: Service, language: str | None) -> dict:
 def documents_vars(core: Core, service: Service, language: str | None) -> dict:
     """The documents in a sentence (``documents``) and as a list, one per line (``document_list``)."""
     documents = core.texts(service, language).documents
-    return {"documents": "; ".join(documents), "document_list": "\n".join(f"• {d}" for d in documents)}
+    return {**name_vars(core, service, language), "documents": "; ".join(documents),
+            "document_list": "\n".join(f"• {d}" for d in documents)}
+
+
+def service_link(service: Service) -> str:
+    """The Leistung on service-bw, else service-bw's start page."""
+    return service.servicebw_url() or SERVICEBW_HOME
 
 
 def documents_sentence(service: Service) -> str:
@@ -143,13 +156,8 @@ def place_button(g: Gemeinde) -> dict:
     return {"title": f"{g.short_name} ({g.kreis_display})", "payload": f'/inform_place{{"place": "{g.ags}"}}'}
 
 
-def follow_up_buttons(service: Service) -> list[dict]:
-    """Quick replies after an answer: the questions citizens usually ask next."""
-    buttons = []
-    if service.documents:
-        buttons.append({"title": "Welche Unterlagen?", "payload": "/ask_documents"})
-    if service.online != "unbekannt":
-        buttons.append({"title": "Geht das online?", "payload": "/ask_online"})
-    if service.fee is not None:
-        buttons.append({"title": "Was kostet das?", "payload": "/ask_fees"})
-    return buttons
+def follow_up_buttons(service: Service, language: str | None = None) -> list[dict]:
+    """Quick replies after an answer: the questions citizens usually ask next (titles in ``language``)."""
+    wanted = (("documents", bool(service.documents)), ("online", service.online != "unbekannt"),
+              ("fees", service.fee is not None))
+    return [buttons.follow_up(key, language) for key, shown in wanted if shown]

@@ -10,7 +10,7 @@ from actions import render
 from actions.base import SafeAction, core, dialogue_data
 from actions.context import answer_language, message_text, place_from_message
 from actions.facts_text import fees_text
-from actions.flows import answer_service, apply_place, handoff, not_understood, say_office
+from actions.flows import answer_service, apply_place, handoff, not_understood, say_office, say_only_german
 from actions.focus import SWITCH_MARGIN, Focus, resolve_focus
 from actions.followups import part_action
 from actions.scope import answer_first_need, first_of, scope_reply
@@ -130,10 +130,13 @@ class ActionAnswerOnline(SafeAction):
         answer = await _service_or_ask(dispatcher, tracker)
         c, service, events = answer
         if service is not None and "online" not in answer.said:
-            link = f" Mehr dazu: {service.servicebw_url()}" if service.servicebw_id else ""
-            online = render.online_text(c, service, answer_language(tracker)) or "Ob das online geht, weiß ich leider nicht."
-            dispatcher.utter_message(response="utter_service_online", name=service.name, online=online, link=link,
-                                     url=service.servicebw_url() or render.SERVICEBW_HOME)
+            language = answer_language(tracker)
+            names = {**render.name_vars(c, service, language), "url": render.service_link(service)}
+            if online := render.online_text(c, service, language):
+                say_only_german(dispatcher, c, service, language)
+                dispatcher.utter_message(response="utter_service_online", online=online, **names)
+            else:
+                dispatcher.utter_message(response="utter_service_online_unknown", **names)
         return events
 
 
@@ -145,11 +148,14 @@ class ActionAnswerDocuments(SafeAction):
         answer = await _service_or_ask(dispatcher, tracker)
         c, service, events = answer
         if service is not None and "documents" not in answer.said:
+            language = answer_language(tracker)
             if service.documents:
-                dispatcher.utter_message(response="utter_service_documents_for", name=service.name,
-                                         **render.documents_vars(c, service, answer_language(tracker)))
+                say_only_german(dispatcher, c, service, language)
+                dispatcher.utter_message(response="utter_service_documents_for",
+                                         **render.documents_vars(c, service, language))
             else:
-                dispatcher.utter_message(response="utter_service_no_documents", name=service.name)
+                dispatcher.utter_message(response="utter_service_no_documents",
+                                         **render.name_vars(c, service, language))
         return events
 
 
@@ -160,9 +166,11 @@ class ActionAnswerFees(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         c, service, events = await _service_or_ask(dispatcher, tracker)
         if service is not None:
+            language = answer_language(tracker)
             if service.fee is not None:
-                dispatcher.utter_message(response="utter_service_fees", name=service.name,
-                                         fees=fees_text(c, service, answer_language(tracker)))
+                say_only_german(dispatcher, c, service, language)
+                dispatcher.utter_message(response="utter_service_fees", fees=fees_text(c, service, language),
+                                         **render.name_vars(c, service, language))
             else:
-                dispatcher.utter_message(response="utter_service_no_fees", name=service.name)
+                dispatcher.utter_message(response="utter_service_no_fees", **render.name_vars(c, service, language))
         return events

@@ -128,7 +128,7 @@ class _OfficeInfo(SafeAction):
         g = res.unique if res is not None else known_place(c, tracker)[0]
         if resolve_focus(c, scope, relations, tracker).service is None and not tracker.get_slot("service_id"):
             if g is not None and (text := self.local(g.ags, None)):
-                dispatcher.utter_message(text=text)  # entered by the Kommune in the staff console
+                dispatcher.utter_message(response="utter_local_info", info=text)  # the Kommune's entry, in German
                 return []
             dispatcher.utter_message(response=self.generic)  # "Wann hat das Rathaus offen?"
             return []
@@ -137,7 +137,7 @@ class _OfficeInfo(SafeAction):
         if service is None:
             return events
         if g is not None and (text := self.local(g.ags, service.id)):
-            dispatcher.utter_message(text=text)  # entered by the Kommune in the staff console
+            dispatcher.utter_message(response="utter_local_info", info=text)  # the Kommune's entry, in German
             return events
         office = c.responsibility.office(service, g) if g else None
         if office is None:

@@ -21,7 +21,7 @@ from bot.facts import FactsError, Fee, ProcessingTime, parse_fee, parse_processi
 SERVICEBW_FILE = "services/servicebw_ids.csv"
 SERVICEBW_URL = "https://www.service-bw.de/zufi/leistungen/{id}"
 ONLINE_VALUES = ("ja", "teilweise", "nein")
-#: Leistungen whose office follows another place than the residence (texts: actions/place_roles.py).
+#: Leistungen whose office follows another place than the residence (texts: utter_place_role_* in domain/places.yml).
 PLACE_ROLES = ("sterbeort", "geburtsort", "eheschliessung", "trauort", "fundort", "grundstueck")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SBW_RE = re.compile(r"^[0-9]{1,9}$")

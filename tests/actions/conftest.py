@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 SLOTS = {"service_id": None, "place_ags": None, "place_source": None, "pending": None, "failures": 0.0}
+DOMAIN = Path(__file__).resolve().parents[2] / "domain"
+#: Keys of a dispatcher message that are not response variables.
+MESSAGE_KEYS = frozenset({"text", "buttons", "elements", "custom", "template", "response", "image", "attachment"})
 
 
 def make_tracker(text: str, intent: str, entities: list[dict] | None = None, slots: dict | None = None,
@@ -41,3 +46,30 @@ def responses(messages: list[dict]) -> list[str]:
 
 def custom(messages: list[dict]) -> dict:
     return next(m["custom"] for m in messages if m.get("custom"))
+
+
+@functools.cache
+def _nlg():
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator  # Rasa only for the tests that render
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load(str(DOMAIN))
+    return domain, TemplatedNaturalLanguageGenerator(domain.responses)
+
+
+async def rendered(messages: list[dict], language: str = "de") -> list[str]:
+    """What the citizen reads: each message's text as Rasa fills the response variant of ``language``
+    (slot ``language``) with the variables the action passed; plain texts as they are."""
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, nlg = _nlg()
+    tracker = DialogueStateTracker.from_events("test", [SlotSet("language", language)], slots=domain.slots)
+    texts = []
+    for m in messages:
+        if m.get("response"):
+            values = {k: v for k, v in m.items() if k not in MESSAGE_KEYS}
+            texts.append((await nlg.generate(m["response"], tracker, "rest", **values))["text"])
+        elif m.get("text"):
+            texts.append(m["text"])
+    return texts

@@ -1,8 +1,10 @@
 """The slot ``language`` in Rasa itself: it survives a new session (action_session_start) and makes Rasa
-pick the Leichte-Sprache variant of a response (``condition`` in domain/*.yml)."""
+pick the variant of a response in Leichter Sprache, English, Turkish or Ukrainian (``condition`` in
+domain/*.yml); every response has one in each of en, tr, uk, filled from the variables the action passes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,85 @@ def test_every_leichte_sprache_variant_has_a_standard_variant(domain: Domain):
     assert len(with_ls) >= 40
     for name in with_ls:
         assert any(not v.get("condition") for v in domain.responses[name]), name
+
+
+# --- English, Turkish, Ukrainian (issue 13) -------------------------------------------------------
+OTHER = ("en", "tr", "uk")
+VARIABLE = re.compile(r"{([^\n{}]+?)}")
+#: Letters outside the {variables}: a variant that has words (not only markup around variables).
+WORDS = re.compile(r"[^\W\d_]{2,}")
+CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
+#: Informal "you" in Ukrainian (ти …) and the polite pronoun written small (Ви, Вам, Ваш … are capitalised).
+UK_INFORMAL = re.compile(r"\b(ти|тебе|тобі|твій|твоя|твоє|твої|ви|вам|вас|ваш\w*|вами)\b")
+TR_INFORMAL = re.compile(r"\b(sen|seni|sana|senin|sende|senden)\b", re.IGNORECASE)
+
+
+def condition(language: str) -> list:
+    return [{"type": "slot", "name": "language", "value": language}]
+
+
+def variables(text: str) -> set[str]:
+    return set(VARIABLE.findall(text))
+
+
+def has_words(text: str) -> bool:
+    return bool(WORDS.search(VARIABLE.sub("", text)))
+
+
+def allowed_variables(domain: Domain, response: str) -> list[set[str]]:
+    """The variable sets a variant may use: the standard text's or the Leichte-Sprache variant's (the action
+    fills both); a Leistung answer ({name}) also {meaning}, the Leistung's name in the conversation's language."""
+    standard = variables(variant(domain, response, None)["text"])
+    extra = {"meaning"} if "name" in standard else set()
+    sets = [standard | extra]
+    if any(v.get("condition") == LS_CONDITION for v in domain.responses[response]):
+        sets.append(variables(variant(domain, response, LS_CONDITION)["text"]) | extra)
+    return sets
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_every_response_has_exactly_one_variant_in_the_language(domain: Domain, language: str):
+    assert len(domain.responses) >= 50
+    for name, variants in domain.responses.items():
+        matching = [v for v in variants if v.get("condition") == condition(language)]
+        assert len(matching) == 1 and matching[0].get("text"), (name, language)
+
+
+@pytest.mark.parametrize("language", OTHER)
+def test_variants_use_the_variables_the_action_fills_and_name_the_leistung_in_german(domain: Domain, language: str):
+    for name in domain.responses:
+        standard = variant(domain, name, None)
+        own = variant(domain, name, condition(language))
+        assert variables(own["text"]) in allowed_variables(domain, name), (name, language)
+        if "name" in variables(standard["text"]):  # an answer about a Leistung
+            assert "**{name}**{meaning}" in own["text"], (name, language)
+        assert own.get("buttons") == standard.get("buttons"), (name, language)
+
+
+def test_the_three_languages_fill_the_same_variables(domain: Domain):
+    for name in domain.responses:
+        sets = {lang: variables(variant(domain, name, condition(lang))["text"]) for lang in OTHER}
+        assert sets["en"] == sets["tr"] == sets["uk"], name
+
+
+def test_the_variants_are_written_in_their_language(domain: Domain):
+    for name in domain.responses:
+        standard = variant(domain, name, None)["text"]
+        en, tr, uk = (variant(domain, name, condition(lang))["text"] for lang in OTHER)
+        if not has_words(en):  # only markup around variables ("**{name}**{meaning}\n{description}")
+            assert en == tr == uk, name
+            continue
+        assert len({standard, en, tr, uk}) == 4, name
+        assert CYRILLIC.search(uk) and not UK_INFORMAL.search(uk), name
+        assert not CYRILLIC.search(en + tr) and not TR_INFORMAL.search(tr), name
+
+
+@pytest.mark.parametrize("language", OTHER)
+async def test_rasa_picks_the_variant_of_each_language_for_every_response(domain: Domain, language: str):
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker.from_events("s", [SlotSet("language", language)], slots=domain.slots)
+    for name in domain.responses:
+        own = variant(domain, name, condition(language))
+        values = {var: f"<{var}>" for var in variables(own["text"])}
+        generated = await nlg.generate(name, tracker, "rest", **values)
+        assert generated["text"] == own["text"].format(**values) and "{" not in generated["text"], (name, language)

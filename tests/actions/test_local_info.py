@@ -11,7 +11,7 @@ import yaml
 from actions.local_info import TZ, appointment_sentence, hours_sentence
 from actions.support import ActionAnswerAppointment, ActionAnswerOpeningHours
 
-from .conftest import make_tracker, responses
+from .conftest import make_tracker, rendered, responses
 
 FELLBACH = "08119020"
 OFFICE = {
@@ -54,10 +54,13 @@ async def test_actions_use_the_local_information(local_dir: Path, run_action) ->
     tracker = make_tracker("Wann hat das Bürgerbüro offen?", "ask_opening_hours",
                            slots={"place_ags": FELLBACH, "place_source": "tenant", "service_id": "personalausweis"})
     messages, slots = await run_action(ActionAnswerOpeningHours(), tracker)
-    assert "Öffnungszeiten: Mo 08:00–12:00, 14:00–18:30" in messages[0]["text"] and not responses(messages)
+    assert responses(messages) == ["utter_local_info"]
+    assert "Öffnungszeiten: Mo 08:00–12:00, 14:00–18:30" in (await rendered(messages))[0]
     assert slots == {"service_id": "personalausweis"}
     messages, _ = await run_action(ActionAnswerAppointment(), tracker)
-    assert messages[0]["text"].startswith("Termin buchen bei Bürgerbüro Fellbach: https://termine.fellbach.example/")
+    assert (await rendered(messages))[0].startswith("Termin buchen bei Bürgerbüro Fellbach: https://termine.fellbach.example/")
+    english, = await rendered(messages, "en")  # the Kommune's German entry, introduced as such
+    assert english.startswith("Your municipality has entered this information in German:\nTermin buchen bei ")
     stuttgart = make_tracker("Wann hat das Bürgerbüro offen?", "ask_opening_hours",
                              slots={"place_ags": "08111000", "place_source": "tenant", "service_id": "personalausweis"})
     messages, _ = await run_action(ActionAnswerOpeningHours(), stuttgart)
