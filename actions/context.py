@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 
+from bot.catalogue import Service
 from bot.core import Core
 from bot.places import Gemeinde, PlaceResult
 from bot.search import GOOD_MATCH, Hit
@@ -43,15 +44,26 @@ def metadata(tracker: Tracker) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
+def named_services(core: Core, tracker: Tracker) -> list[Service]:
+    """The Leistungen whose catalogue id is exactly the value of a ``service`` entity, in message order.
+
+    The NLU maps the words citizens type in any language to the id: German ones through the catalogue's
+    synonyms, English, Turkish and Ukrainian ones through the annotations of ``data/nlu_i18n``
+    (``[kimlik kartı]{"entity": "service", "value": "personalausweis"}``); a button sends the id too.
+    Such a value is the Leistung, whatever the German search would make of the foreign words around it
+    ("i lost my ID card" searches as the Personalausweis itself)."""
+    found = (core.catalogue.get(value) for value in entity_values(tracker, "service"))
+    return list({s.id: s for s in found if s is not None}.values())
+
+
 def service_from_message(core: Core, tracker: Tracker, entities_only: bool = False) -> ServiceChoice:
     """The Leistung the message names: a button id, the NLU entity, or a search of the whole text.
 
     ``entities_only``: ignore the free text (a place message like "ich wohne in …" would otherwise
     hit "Wohnung anmelden").
     """
-    for value in entity_values(tracker, "service"):
-        if (service := core.catalogue.get(value)) is not None:
-            return ServiceChoice([Hit(service, 1.0, value)])
+    if named := named_services(core, tracker):
+        return ServiceChoice([Hit(named[0], 1.0, named[0].id)])
     # The whole message carries more context than the entity ("wo melde ich meinen Hund an" vs "Hund").
     # A button payload ("/ask_documents") is not citizen text: only its entities count.
     text = message_text(tracker)

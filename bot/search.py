@@ -9,7 +9,9 @@ that only carry the question type ("Unterlagen", "kostet") are ignored (data/sea
 
 Everyday words say less about WHICH Leistung is meant than rare ones: a query word weighs its IDF
 in the catalogue times its :func:`specificity` in everyday German (wordfreq), so "gestorben" outweighs
-"Vater". A hit that rests on one everyday word alone must match a whole phrase ("Deutscher werden")
+"Vater" — or in everyday English, Turkish or Ukrainian, whichever is higher: citizens mix those
+languages with German office words, and "good job" is not the Führungszeugnis ("certificate of good
+conduct"), "I'm lost" not the Fundbüro. A hit that rests on one everyday word alone must match a whole phrase ("Deutscher werden")
 or be the whole query and at least half of a phrase ("Hund"): "Handy" is not "Handy verloren" when
 the citizen wants to buy one, "spät" not "Kind später einschulen".
 
@@ -37,7 +39,7 @@ from bot.search_words import (
     particle,
     stem,
 )
-from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words, tokens, zipf_de
+from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words, tokens, zipf_de, zipf_everyday
 
 MAX_COMPOUNDS = 20
 #: A compound split with a hyphen as Leichte Sprache writes it ("Reise-Pass", "Personal-Ausweis").
@@ -196,8 +198,8 @@ class ServiceSearch:
         exact_only = {self._norm(t) for t in words if is_common_word(t)}
         out = [self._norm(t) for t in words]
         freq: dict[str, float] = {}
-        for word, norm in zip(words, out, strict=True):
-            freq[norm] = max(freq.get(norm, 0.0), zipf_de(word))
+        for word, norm in zip(words, out, strict=True):  # everyday in any served language: "good job"
+            freq[norm] = max(freq.get(norm, 0.0), zipf_everyday(word))
         # Separable verbs: "melde ... ab" -> "abmeld". The particle ends the clause (last word or
         # before a function word); "ein" before a noun is an article ("schreib mir ein Gedicht").
         present = [

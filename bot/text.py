@@ -156,6 +156,15 @@ def is_common_word(folded: str) -> bool:
 
 
 @functools.lru_cache(maxsize=50000)
+def zipf_everyday(folded: str) -> float:
+    """How everyday a folded word is in any language citizens write to the bot: its German Zipf
+    frequency, or its English, Turkish or Ukrainian one where that is higher ("good", "lost", "night")."""
+    from bot.wordfreq_de import foreign_zipf  # lazy, like zipf_de
+
+    return max(zipf_de(folded), foreign_zipf(folded))
+
+
+@functools.lru_cache(maxsize=50000)
 def zipf_de(folded: str) -> float:
     """wordfreq's German Zipf frequency of a folded word (trying umlauts / ß restored)."""
     from bot.wordfreq_de import zipf  # lazy: loading the list takes seconds

@@ -16,8 +16,10 @@ from bot.gateway.chat import (
     post_feedback,
     post_message,
 )
+from bot.gateway.detect import Detector
 from bot.gateway.errors import error_middleware
 from bot.gateway.input_policy import SERVER_HANDLER_ARGS
+from bot.gateway.language import DETECTOR_KEY
 from bot.gateway.limits import make_rate_limiter
 from bot.gateway.memory import MEMORY_KEY, close_memory, make_memory
 from bot.gateway.quality import add_quality_routes
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[RELAY_KEY] = RasaRelay(settings)
     app[MEMORY_KEY] = make_memory(settings.redis_url)  # shared through Redis when configured
     app[TURNS_KEY] = turns_for(settings.rasa_timeout)
+    # The language of messages without lang: the model loads on the first such message, not here.
+    app[DETECTOR_KEY] = (settings.language_detector or Detector()) if settings.detect_language else None
     # /chat/* and wrong keys per client: per process, or shared through Redis with one salt for all processes
     limits = ClientLimits(salt=settings.client_salt) if settings.client_salt else ClientLimits()
     app[CLIENT_LIMITS_KEY], app[CLIENT_LIMITER_KEY] = limits, make_rate_limiter(settings)

@@ -26,7 +26,7 @@ from bot.gateway.input_policy import (
     valid_id,
     valid_uuid,
 )
-from bot.gateway.language import language_change, remember_change
+from bot.gateway.language import DETECTOR_KEY, language_turn, remember_change
 from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.settings import Settings
@@ -101,10 +101,12 @@ def _log(tenant: Tenant, ags: str, kind: str, started: float, count: int | None)
 
 
 async def post_message(request: web.Request) -> web.Response:
-    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...]}``.
+    """Citizen text or an offered button payload -> Rasa -> ``{"messages": [...], "lang": "<tag>"}``.
 
-    ``lang`` ("de" or "de-LS", optional) is the answer language; when it changes, the slot
-    ``language`` is set in Rasa first (:mod:`bot.gateway.language`)."""
+    ``lang`` (optional, one of ``bot.languages.LANGUAGES``) is the language the citizen chose; without
+    it, typed text clearly in another served language switches the conversation. When the language
+    changes, the slot ``language`` is set in Rasa first; the response's ``lang`` is the conversation's
+    answer language after this message (:mod:`bot.gateway.language`)."""
     started = time.monotonic()
     tenant = tenant_for_request(request)
     body = await read_json(request)
@@ -125,12 +127,12 @@ async def post_message(request: web.Request) -> web.Response:
             kind = "payload"
         else:
             text, kind = typed, "message"
-        change = await language_change(memory, sender, language)
-        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags), change)
-        await remember_change(memory, sender, change)
+        turn = await language_turn(memory, sender, language, typed, request.app[DETECTOR_KEY])
+        messages = await request.app[RELAY_KEY].send(sender, text, metadata_for(tenant, ags), turn.change)
+        await remember_change(memory, sender, turn.change)
         await memory.remember(sender, messages)
     _log(tenant, ags, kind, started, len(messages))
-    return web.json_response({"messages": messages}, headers={"Cache-Control": "no-store"},
+    return web.json_response({"messages": messages, "lang": turn.answered}, headers={"Cache-Control": "no-store"},
                              dumps=json_dumps)
 
 

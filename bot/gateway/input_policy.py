@@ -12,7 +12,8 @@ Everything a client sends passes through here before it reaches Rasa:
   its last answer of this conversation (remembered by :mod:`bot.gateway.memory`); anything else typed with a leading "/" (also
   ``"/ /restart"``) loses all leading slashes and whitespace and is plain text.
 * **Feedback** is accepted only for message ids the gateway delivered in this conversation.
-* **Language** (``lang``): one of ``bot.languages.LANGUAGES`` ("de", "de-LS"; case-insensitive), else 400.
+* **Language** (``lang``): one of ``bot.languages.LANGUAGES`` ("de", "de-LS", "en", "tr", "uk";
+  case-insensitive), else 400.
 * **Ids and AGS** are matched in full (``fullmatch``; ``$`` would accept a trailing newline),
   ASCII digits only.
 """

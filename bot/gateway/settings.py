@@ -66,6 +66,10 @@ class Settings:
     #: Salt of the hashed client addresses in the per-client limits; several gateway processes that share
     #: their limits through Redis need the same one (the launcher sets ``GATEWAY_CLIENT_SALT`` per start).
     client_salt: str | None = None
+    #: Detect the language of typed messages without ``lang`` (bot/gateway/detect.py); ``language_detector``
+    #: replaces the default one (py3langid's model, loaded on first use), e.g. with a fake in tests.
+    detect_language: bool = True
+    language_detector: Any | None = None
 
     @property
     def replicas(self) -> list[tuple[str, str]]:

@@ -6,6 +6,16 @@ than :data:`MAX_WORDS` words, none of the listed abbreviations is used, ``proces
 exactly where the standard text has one, and a fee or processing-time text names no number that the
 standard fee or processing time of the same Leistung does not name (never an invented amount).
 The shape is read by ``bot.languages`` (the code the bot runs).
+
+English, Turkish and Ukrainian (:data:`MINIMUM`) need a text for at least the most-asked Leistungen:
+the list ``data/catalogue/languages/most_asked.yml`` (40 ids; how it was made is written in the file:
+ranked by the messages naming them in ``data/nlu_i18n``, then by the German search evaluation queries).
+A listed Leistung without a text is a FEHLER; the other curated Leistungen without one are counted in
+one WARNUNG per language. Response variants (``domain/``): a response that has a Leichte-Sprache
+variant needs an en, tr and uk variant too — a WARNUNG for now (:data:`MISSING_VARIANT_LEVEL`; the
+variants are being written in issue 13, and ``bot validate`` must stay green meanwhile; then FEHLER).
+Every language variant keeps the official German names: each ``{name}`` (Leistung) and ``{office}``
+(Amt) of the standard text (:data:`OFFICIAL_NAMES`), else FEHLER.
 """
 
 from __future__ import annotations
@@ -17,7 +27,15 @@ from pathlib import Path
 
 import yaml
 
-from bot.languages import DATA_LANGUAGES, LANGUAGES, LANGUAGES_DIR, LanguageError, canonical, parse_entry
+from bot.languages import (
+    DATA_LANGUAGES,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LANGUAGES_DIR,
+    LanguageError,
+    canonical,
+    parse_entry,
+)
 from bot.staff.checks import Catalogue, CatalogueEntry
 from bot.staff.yaml_lines import ERROR, WARNING, Finding, YamlFileError, line_of, load_yaml, rel
 
@@ -25,6 +43,17 @@ GUIDE = "Anleitung: docs/staff/leichte-sprache.md"
 #: Languages in which every curated Leistung needs a text (the others: where one is written).
 COMPLETE = ("de-LS",)
 LABEL = {"de-LS": "Leichter Sprache"}
+#: Languages that need a text for at least the most-asked Leistungen (MOST_ASKED_FILE).
+MINIMUM = ("en", "tr", "uk")
+MOST_ASKED_FILE = f"data/catalogue/{LANGUAGES_DIR}/most_asked.yml"
+MOST_ASKED_MIN = 40
+#: Shown per language in the WARNUNG about the other Leistungen without a text.
+SHOWN_MISSING = 8
+#: A response with a Leichte-Sprache variant but without one in a MINIMUM language (WARNUNG until the
+#: variants of issue 13 are in domain/, then ERROR).
+MISSING_VARIANT_LEVEL = WARNING
+#: Placeholders that carry an official German name: every language variant keeps them.
+OFFICIAL_NAMES = ("{name}", "{office}")
 #: Languages with the rules of Leichte Sprache: short sentences, no abbreviations, no legal citations.
 PLAIN = ("de-LS",)
 MAX_WORDS = 15
@@ -242,12 +271,85 @@ def check_languages(root: Path, catalogue: Catalogue) -> list[Finding]:
                 target = f"data/catalogue/{LANGUAGES_DIR}/{language}/{Path(e.file).stem}.yml"
                 findings.append(Finding(ERROR, e.file, e.line, f"Leistung '{e.id}' hat keinen Text in "
                                         f"{LABEL.get(language, language)} ({target}). {GUIDE}"))
+    listed, list_findings = most_asked(root, by_id)
+    findings += list_findings
+    for language in MINIMUM:
+        findings += check_minimum(language, catalogue.entries, listed, covered.get(language, set()),
+                                  (folder / language).is_dir())
     return findings
+
+
+def most_asked(root: Path, by_id: dict[str, CatalogueEntry]) -> tuple[dict[str, int], list[Finding]]:
+    """The listed ids with their line, and what is wrong with the list (no list: none needed below
+    :data:`MOST_ASKED_MIN` curated Leistungen, e.g. a Kommune's small catalogue)."""
+    path = root / MOST_ASKED_FILE
+    if not path.is_file():
+        if len(by_id) < MOST_ASKED_MIN:
+            return {}, []
+        return {}, [Finding(ERROR, MOST_ASKED_FILE, 0, "Liste der meistgefragten Leistungen fehlt (mindestens "
+                            f"{MOST_ASKED_MIN} ids unter 'services:'); Englisch, Türkisch und Ukrainisch brauchen für "
+                            "jede davon einen Text")]
+    try:
+        doc = load_yaml(path, root)
+    except YamlFileError as exc:
+        return {}, [exc.finding]
+    ids = doc.get("services") if isinstance(doc, dict) else None
+    if not isinstance(ids, list):
+        return {}, [Finding(ERROR, MOST_ASKED_FILE, 1, "Schlüssel 'services' mit einer Liste von ids fehlt")]
+    listed: dict[str, int] = {}
+    findings = []
+    for i, sid in enumerate(ids):
+        line = line_of(ids, i)
+        if str(sid) not in by_id:
+            findings.append(Finding(ERROR, MOST_ASKED_FILE, line, f"Leistung '{sid}' gibt es im Katalog nicht "
+                                    "(data/catalogue/services/*.yml)"))
+        elif str(sid) in listed:
+            findings.append(Finding(WARNING, MOST_ASKED_FILE, line, f"Leistung '{sid}' steht doppelt in der Liste"))
+        else:
+            listed[str(sid)] = line
+    needed = min(MOST_ASKED_MIN, len(by_id))
+    if len(listed) < needed:
+        findings.append(Finding(ERROR, MOST_ASKED_FILE, 1, f"die Liste nennt {len(listed)} Leistungen, mindestens "
+                                f"{needed} sind nötig"))
+    return listed, findings
+
+
+def check_minimum(language: str, entries: list[CatalogueEntry], listed: dict[str, int], covered: set[str],
+                  started: bool) -> list[Finding]:
+    """FEHLER for each listed Leistung without a text in ``language``; one WARNUNG for the others
+    (only once the language has a folder: a catalogue may not have begun a language at all)."""
+    name = LANGUAGE_NAMES[language]
+    findings = []
+    others = []
+    for e in entries:
+        if e.id in covered:
+            continue
+        target = f"data/catalogue/{LANGUAGES_DIR}/{language}/{Path(e.file).stem}.yml"
+        if e.id in listed:
+            findings.append(Finding(ERROR, e.file, e.line, f"Leistung '{e.id}' hat keinen Text auf {name} ({target}); "
+                                    f"sie gehört zu den meistgefragten ({MOST_ASKED_FILE})"))
+        else:
+            others.append(e.id)
+    if others and started:
+        shown = ", ".join(others[:SHOWN_MISSING]) + (" …" if len(others) > SHOWN_MISSING else "")
+        findings.append(Finding(WARNING, f"data/catalogue/{LANGUAGES_DIR}/{language}", 0,
+                                f"{len(others)} weitere kuratierte Leistung(en) haben noch keinen Text auf {name}: {shown}"))
+    return findings
+
+
+def _variant_language(variant: object) -> str | None:
+    conditions = variant.get("condition") if isinstance(variant, dict) else None
+    for cond in conditions if isinstance(conditions, list) else []:
+        if isinstance(cond, dict) and cond.get("name") == "language":
+            return str(cond.get("value"))
+    return None
 
 
 def check_response_variants(root: Path) -> list[Finding]:
     """Response variants per language (``condition: [{type: slot, name: language, value: …}]`` in domain/):
-    the value must be a language the bot serves, the Leichte-Sprache wording follows its rules."""
+    the value must be a language the bot serves, the Leichte-Sprache wording follows its rules, every
+    variant keeps the official names of the standard text, and a response with a Leichte-Sprache
+    variant has one in English, Turkish and Ukrainian too."""
     findings: list[Finding] = []
     for path in sorted((root / "domain").glob("*.yml")):
         try:
@@ -256,16 +358,28 @@ def check_response_variants(root: Path) -> list[Finding]:
             continue  # reported by the response check
         file = rel(path, root)
         for name, variants in ((doc.get("responses") if isinstance(doc, dict) else None) or {}).items():
-            for variant in variants if isinstance(variants, list) else []:
-                conditions = variant.get("condition") if isinstance(variant, dict) else None
-                for cond in conditions if isinstance(conditions, list) else []:
-                    if not isinstance(cond, dict) or cond.get("name") != "language":
-                        continue
-                    value = str(cond.get("value"))
-                    if value not in LANGUAGES:
-                        findings.append(Finding(ERROR, file, line_of(variant, "condition"), f"Antwort '{name}': "
-                                                f"Sprache '{value}' gibt es nicht (möglich: {', '.join(LANGUAGES)})"))
-                    elif value in PLAIN and isinstance(variant.get("text"), str):
-                        findings += check_plain(f"Antwort '{name}' (Leichte Sprache)", line_of(variant, "text"),
-                                                variant["text"], file)
+            variants = variants if isinstance(variants, list) else []
+            standard = next((v.get("text") for v in variants if isinstance(v, dict) and not v.get("condition")), None)
+            names = [n for n in OFFICIAL_NAMES if isinstance(standard, str) and n in standard]
+            languages = set()
+            for variant in variants:
+                value = _variant_language(variant)
+                if value is None:
+                    continue
+                languages.add(value)
+                text = variant.get("text")
+                if value not in LANGUAGES:
+                    findings.append(Finding(ERROR, file, line_of(variant, "condition"), f"Antwort '{name}': "
+                                            f"Sprache '{value}' gibt es nicht (möglich: {', '.join(LANGUAGES)})"))
+                    continue
+                if value in PLAIN and isinstance(text, str):
+                    findings += check_plain(f"Antwort '{name}' (Leichte Sprache)", line_of(variant, "text"), text, file)
+                if lost := [n for n in names if not isinstance(text, str) or n not in text]:
+                    findings.append(Finding(ERROR, file, line_of(variant, "condition"), f"Antwort '{name}' ({value}): "
+                                            f"{' und '.join(lost)} fehlt; der amtliche deutsche Name steht in jeder "
+                                            "Sprache dabei"))
+            if "de-LS" in languages and (missing := [lang for lang in MINIMUM if lang not in languages]):
+                findings.append(Finding(MISSING_VARIANT_LEVEL, file, line_of(doc["responses"], name),
+                                        f"Antwort '{name}' hat eine Variante in Leichter Sprache, aber keine für "
+                                        f"{', '.join(missing)}"))
     return findings

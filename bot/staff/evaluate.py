@@ -29,6 +29,7 @@ from pathlib import Path
 from bot.aio import run_sync
 from bot.config import DATA_DIR_ENV, PROJECT_ROOT
 from bot.rasa_tests import ENTITY_EXACT_F1_FLOOR, INTENT_F1_FLOOR, NLU_TEST_FILE
+from bot.staff import evaluate_languages as per_language
 from bot.staff import report
 from bot.staff.goals import GOALS_ENV, goals_enforced
 from bot.staff.metrics import Prediction, build_metrics, check_floors, compare
@@ -62,10 +63,29 @@ def to_prediction(result: dict) -> Prediction:
 
 
 def predict(agent, examples: list[Example]) -> list[Prediction]:
-    async def parse_all() -> list[dict]:
-        return [await agent.parse_message(ex.text) for ex in examples]
+    return [to_prediction(r) for r in parse_all(agent, [ex.text for ex in examples])]
 
-    return [to_prediction(r) for r in run_sync(parse_all())]
+
+def parse_all(agent, texts: list[str]) -> list[dict]:
+    async def parse() -> list[dict]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return run_sync(parse())
+
+
+def language_figures(agent, floors: dict) -> dict[str, dict]:
+    """Per-language intent F1 and Leistung top-1 on the held-out en/tr/uk files (bot.staff.evaluate_languages)."""
+    from bot.core import get_core  # noqa: PLC0415 - the domain core, loaded only here
+
+    texts = []
+    for name in per_language.HELDOUT.values():
+        if (PROJECT_ROOT / name).is_file():
+            texts += [ex.text for ex in read_examples(PROJECT_ROOT / name, PROJECT_ROOT)[0]]
+    parsed = dict(zip(texts, parse_all(agent, texts), strict=True))
+    languages = per_language.evaluate_languages(PROJECT_ROOT, get_core(), parsed.__getitem__)
+    for note in per_language.floor_notes(languages, floors["language_intent"], floors["language_top1"]):
+        print(f"Ziel noch nicht erreicht (nur gemeldet, Mehrsprachigkeit): {note}")
+    return languages
 
 
 class SearchRun:
@@ -210,7 +230,10 @@ def run(args: argparse.Namespace) -> int:
             "nlu_file": rel(nlu_file, PROJECT_ROOT), "data_stand": catalogue_stand()}
     metrics = build_metrics(examples, predictions, search, meta)
     comparison = compare(metrics, previous)
-    floors = {"intent": args.min_intent_f1, "entity": args.min_entity_f1}
+    floors = {"intent": args.min_intent_f1, "entity": args.min_entity_f1,
+              "language_intent": args.min_language_intent_f1, "language_top1": args.min_language_top1}
+    if not args.no_languages:
+        metrics["languages"] = language_figures(agent, floors)
     failures = check_floors(metrics["summary"], floors["intent"], floors["entity"])
     if failures and not goals_enforced():  # make test: goals reported, regressions (below) fail
         for failure in failures:
@@ -236,6 +259,10 @@ def print_summary(m: dict, comparison: dict | None, failures: list[str], path: P
     if s["service_top1"] is not None:
         line += f", Leistungssuche Top-1 {report.pct(s['service_top1'])}, Top-3 {report.pct(s['service_top3'])}"
     print(line)
+    for lang, ls in (m.get("languages") or {}).items():
+        top1 = "–" if ls["service_top1"] is None else report.pct(ls["service_top1"])
+        print(f"  {lang}: {ls['file']} ({ls['examples']} Beispiele): Absichten F1 "
+              f"{report.num(ls['intent_weighted_f1'])}, Leistung Top-1 {top1} ({ls['labelled']} gezählt)")
     for reason in failures:
         print(f"NICHT BESTANDEN: {reason}")
     print(f"Bericht: {rel(path, PROJECT_ROOT)} ({seconds:.0f} s)")
@@ -259,4 +286,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help=f"Untergrenze für das gewichtete F1 der Absichten (Standard: {INTENT_F1_FLOOR})")
     p.add_argument("--min-entity-f1", type=float, default=ENTITY_EXACT_F1_FLOOR,
                    help=f"Untergrenze für das F1 der Entitäten, exakte Spanne (Standard: {ENTITY_EXACT_F1_FLOOR})")
+    p.add_argument("--no-languages", action="store_true",
+                   help="die englischen, türkischen und ukrainischen Testdateien nicht auswerten")
+    p.add_argument("--min-language-intent-f1", type=float, default=per_language.LANGUAGE_INTENT_F1_FLOOR,
+                   help="Ziel für das F1 der Absichten je Sprache (en, tr, uk; nur gemeldet, Standard: "
+                   f"{per_language.LANGUAGE_INTENT_F1_FLOOR})")
+    p.add_argument("--min-language-top1", type=float, default=per_language.LANGUAGE_TOP1_FLOOR,
+                   help="Ziel für die Leistung an erster Stelle je Sprache (nur gemeldet, Standard: "
+                   f"{per_language.LANGUAGE_TOP1_FLOOR})")
     p.set_defaults(func=run)

@@ -166,6 +166,11 @@ def markdown(m: dict, comparison: dict | None, floors: dict, failures: list[str]
     else:
         lines.append("Nicht ausgewertet.")
 
+    if m.get("languages"):
+        from bot.staff.evaluate_languages import markdown_section  # noqa: PLC0415
+
+        lines += markdown_section(m, m["languages"], floors)
+
     lines += ["", f"## Die {len(m['worst'])} gravierendsten Fehler", "",
               "Falsch erkannte Beispiele, bei denen das Modell am sichersten war.", "",
               "| # | Beispiel | Stelle | Erwartet | Erkannt | Sicherheit |", "|---|---|---|---|---|---|"]

@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from api_helpers import KEY, RASA_JWT_SECRET, FakeUpstream, write_keys, write_tenants
 
 from bot.gateway import Settings, create_app
+from bot.gateway.detect import Detector
 from bot.gateway.logs import PrivacyAccessLogger
 
 
@@ -36,6 +37,7 @@ def settings(tmp_path: Path, upstream_server: TestServer, core) -> Settings:
         api_keys_path=write_keys(tmp_path / "api_keys.yml"),
         rasa_jwt_secret=RASA_JWT_SECRET,
         actions_health_url=base + "/health",
+        language_detector=Detector(None),  # the script rule only (the model is in the gateway's environment)
     )
 
 

@@ -29,7 +29,7 @@ async def test_relays_and_returns_structured_messages(client, upstream: FakeUpst
         "buttons": [{"title": "Welche Unterlagen?", "payload": "/ask_documents"},
                     {"title": "Fellbach", "payload": PLACE_PAYLOAD}],
         "data": SERVICE_DATA,  # the custom-only message travels with the answer it belongs to
-    }]}
+    }], "lang": "de"}
     assert upstream.received == [{"sender": "api:portal:c-4711", "message": "Ich brauche einen neuen Personalausweis",
                                   "metadata": {"channel": "api", "portal": "portal"}}]
     assert upstream.requests == ["POST /webhooks/rest/webhook"]
@@ -160,6 +160,21 @@ async def test_lang_de_ls_sets_the_language_before_the_message(client, upstream:
     await send(client, {"message": "Danke", "lang": "de"})
     assert upstream.requests[5:] == [events, "POST /webhooks/rest/webhook"]
     assert [e[1][0]["value"] for e in upstream.events] == ["de-LS", "de-LS", "de"]
+
+
+async def test_the_answer_names_its_language(client, upstream: FakeUpstream):
+    async def lang_of(body: dict) -> str:
+        resp = await send(client, body)
+        assert resp.status == 200, await resp.text()
+        return (await resp.json())["lang"]
+
+    assert await lang_of({"message": "Hallo"}) == "de"  # nothing chosen or detected: standard German
+    assert await lang_of({"message": "Hallo", "lang": "DE-ls"}) == "de-LS"
+    assert await lang_of({"message": "Und wo?"}) == "de-LS"  # remembered
+    # Typed Ukrainian without lang switches the conversation (the slot first), even from Leichter Sprache.
+    assert await lang_of({"message": "Скільки коштує паспорт?"}) == "uk"
+    assert upstream.events[-1] == ("api:portal:c-4711", [{"event": "slot", "name": "language", "value": "uk"}])
+    assert await lang_of({"message": "Danke", "lang": "tr"}) == "tr"
 
 
 @pytest.mark.parametrize("lang", ["fr", "", "leicht", 1, True])

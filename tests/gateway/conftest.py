@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from gateway_helpers import FakeRasa, FakeRegister, write_tenants
+from gateway_helpers import FakeLanguageModel, FakeRasa, FakeRegister, write_tenants
 
 from bot.gateway import Settings, create_app
+from bot.gateway.detect import Detector
 from bot.gateway.logs import PrivacyAccessLogger
 
 
@@ -34,6 +35,7 @@ def settings(tmp_path: Path, rasa_server: TestServer) -> Settings:
         tenants_path=write_tenants(tmp_path / "tenants.yml"),
         register=FakeRegister(),
         rasa_timeout=2.0,
+        language_detector=Detector(FakeLanguageModel),
     )
 
 

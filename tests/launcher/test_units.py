@@ -1,5 +1,9 @@
 """The deployable units: the public gateway runs in its own environment (current Python and aiohttp,
-installed only from requirements/gateway.lock) and imports nothing of Rasa; the domain core loads there."""
+installed only from requirements/gateway.lock) and imports nothing of Rasa; the domain core loads there.
+
+numpy is allowed in the gateway since issue 13, for one reason only: the language detection
+(bot/gateway/detect.py, py3langid) computes with it. It is loaded with the model on the first message
+without ``lang``, never at startup; Rasa, TensorFlow, spaCy and Sanic stay out."""
 
 from __future__ import annotations
 
@@ -19,9 +23,14 @@ create_app(Settings())
 from bot.core import get_core
 core = get_core()
 hit = core.search("Ich brauche einen neuen Personalausweis")
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"rasa", "rasa_sdk", "sanic", "spacy", "tensorflow", "numpy"})
-print(json.dumps({"python": list(sys.version_info[:2]), "aiohttp": md.version("aiohttp"), "heavy": heavy,
-                  "found": bool(hit)}))
+def heavy():
+    return sorted({m.split(".")[0] for m in sys.modules} & {"rasa", "rasa_sdk", "sanic", "spacy", "tensorflow", "numpy"})
+at_start = heavy()
+from bot.gateway.detect import Detector
+detected = Detector().detect("Hello, how do I register my new flat?")
+print(json.dumps({"python": list(sys.version_info[:2]), "aiohttp": md.version("aiohttp"), "heavy": at_start,
+                  "found": bool(hit), "detected": detected.language if detected else None,
+                  "heavy_after_detection": heavy()}))
 """
 
 
@@ -35,6 +44,7 @@ def test_gateway_environment_is_current_and_free_of_rasa() -> None:
     assert info["python"] >= [3, 12]
     assert tuple(int(p) for p in info["aiohttp"].split(".")[:3]) >= (3, 13, 3)  # CVE-2025-69223 and later fixes
     assert info["heavy"] == [] and info["found"]
+    assert info["detected"] == "en" and info["heavy_after_detection"] == ["numpy"]
 
 
 def test_gateway_lock_pins_every_package_with_hashes() -> None:

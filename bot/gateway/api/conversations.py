@@ -20,7 +20,7 @@ from bot.gateway.api.state import core_of, json_ok, portal_of
 from bot.gateway.chat import SETTINGS_KEY
 from bot.gateway.errors import ApiError
 from bot.gateway.input_policy import answer_language, clean_text, text_or_offered, valid_id
-from bot.gateway.language import language_change, remember_change
+from bot.gateway.language import DETECTOR_KEY, language_turn, remember_change
 from bot.gateway.memory import MEMORY_KEY
 from bot.gateway.relay import RELAY_KEY
 from bot.gateway.tenants import register_title
@@ -63,17 +63,18 @@ async def post_message(request: web.Request) -> web.Response:
     sender = f"api:{portal.id}:{cid}"
     memory = request.config_dict[MEMORY_KEY]
     metadata: dict[str, Any] = {"channel": "api", "portal": portal.id}
-    language = answer_language(body.get("lang"))  # "de-LS": answers in Leichter Sprache
+    language = answer_language(body.get("lang"))  # e.g. "de-LS": answers in Leichter Sprache
     if body.get("place") is not None:
         metadata.update(await asyncio.to_thread(place_metadata, core_of(request), body["place"]))
     async with request.config_dict[TURNS_KEY].turn(sender):  # one message per conversation at a time
         text = text_or_offered(body.get("message"), await memory.offered(sender), settings.max_message_chars,
                                settings.max_payload_chars)
-        change = await language_change(memory, sender, language)
-        messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata, change)
-        await remember_change(memory, sender, change)
+        typed = None if text.startswith("/") else text  # an offered payload; typed text has no leading "/"
+        turn = await language_turn(memory, sender, language, typed, request.config_dict[DETECTOR_KEY])
+        messages = await request.config_dict[RELAY_KEY].send(sender, text, metadata, turn.change)
+        await remember_change(memory, sender, turn.change)
         await memory.remember(sender, messages)
-    return json_ok({"conversation_id": cid, "messages": [api_message(m) for m in messages]})
+    return json_ok({"conversation_id": cid, "messages": [api_message(m) for m in messages], "lang": turn.answered})
 
 
 def add_routes(app: web.Application, prefix: str) -> None:
