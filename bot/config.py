@@ -14,6 +14,9 @@ CATALOGUE_DIR_ENV = "BOT_CATALOGUE_DIR"
 
 
 #: Every Rasa command the project runs has telemetry off (the environment wins over Rasa's config).
+#: The NLU training data: German, and English/Turkish/Ukrainian in one multilingual model (the
+#: measured choice of issue 13, README "Languages"; scripts/nlu_languages.py).
+NLU_TRAINING_DIRS = ("data/nlu", "data/nlu_i18n")
 RASA_QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 

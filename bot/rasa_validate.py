@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT, rasa_env
+from bot.config import NLU_TRAINING_DIRS, PROJECT_ROOT, rasa_env
 
 UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 WARNING = re.compile(r"UserWarning: (.*)")
@@ -42,7 +42,7 @@ def rasa_problems(root: Path) -> list[str]:
 
     Only existing data folders are passed: a missing one would make Rasa read all of ``data/``.
     """
-    data = [d for d in ("data/nlu", "data/rules", "data/stories") if (root / d).is_dir()]
+    data = [d for d in (*NLU_TRAINING_DIRS, "data/rules", "data/stories") if (root / d).is_dir()]
     cmd = [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--fail-on-warnings",
            "--domain", "domain", "--config", "config.yml", "--data", *data]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True,

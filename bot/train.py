@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, rasa_env
+from bot.config import NLU_TRAINING_DIRS, PROJECT_ROOT, rasa_env
 
-RASA_DATA = ["data/nlu", "data/rules", "data/stories"]
+RASA_DATA = [*NLU_TRAINING_DIRS, "data/rules", "data/stories"]
 BUDGET_SECONDS = 180
 
 

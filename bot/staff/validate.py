@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bot.catalogue import load_servicebw_ids
-from bot.config import PROJECT_ROOT, DataDirError, data_dir
+from bot.config import NLU_TRAINING_DIRS, PROJECT_ROOT, DataDirError, data_dir
 from bot.console.checks_drafts import check_console_data
 from bot.rasa_validate import rasa_problems
 from bot.staff.checks import check_ags, check_responses, load_catalogue, load_rules, register_ags
@@ -38,8 +38,13 @@ HELP = ("Prüft Katalog, Trainingsbeispiele, Antworten und AGS-Angaben und melde
 
 
 def nlu_files(root: Path) -> list[Path]:
-    folder = root / "data" / "nlu"
-    return sorted(p for p in folder.rglob("*.yml") if "generated" not in p.relative_to(folder).parts)
+    """The NLU training files of every language (bot.config.NLU_TRAINING_DIRS), without generated ones."""
+    files: list[Path] = []
+    for name in NLU_TRAINING_DIRS:
+        folder = root / name
+        files += sorted(p for p in folder.rglob("*.yml")
+                        if "generated" not in p.relative_to(folder).parts and p.name != "README.md")
+    return files
 
 
 def collect(root: Path, data: Path | None) -> list[Finding]:
