@@ -16,6 +16,19 @@ from bot.config import PROJECT_ROOT
 
 DEFAULT_TARGET = PROJECT_ROOT / "build" / "spacy_de"
 PREFERRED_MODEL = "de_core_news_sm"
+#: Turkish writes case endings after an apostrophe on names: "Stuttgart'ta", "Mannheim'dayım",
+#: "Böblingen'e". A suffix rule splits them off, so that the place name is a token of its own (the
+#: entity "Stuttgart" aligns with a token; German "geht's" becomes "geht" + "'s", harmless).
+APOSTROPHE_SUFFIX = r"(?<=[^\W\d_])['’][^\W\d_]{1,8}$"
+#: Bump when the tokenizer rules change: the pipeline is rebuilt and the model retrained.
+TOKENIZER_RULES = "apostrophe-suffix-1"
+
+
+def _add_apostrophe_suffix(nlp) -> None:  # noqa: ANN001 - spacy.Language
+    from spacy.util import compile_suffix_regex
+
+    suffixes = [*nlp.Defaults.suffixes, APOSTROPHE_SUFFIX]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def _source() -> str:
@@ -32,7 +45,7 @@ def build(target: Path = DEFAULT_TARGET, force: bool = False) -> tuple[Path, str
 
     source = _source()
     marker = target / "bot_source.json"
-    stamp = {"source": source, "spacy": spacy.__version__}
+    stamp = {"source": source, "spacy": spacy.__version__, "tokenizer": TOKENIZER_RULES}
     if not force and marker.is_file() and json.loads(marker.read_text()) == stamp:
         return target, source
     if source == PREFERRED_MODEL:
@@ -41,6 +54,7 @@ def build(target: Path = DEFAULT_TARGET, force: bool = False) -> tuple[Path, str
         nlp = spacy.blank("de")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()  # loads the lemma table from spacy-lookups-data (a local package)
+    _add_apostrophe_suffix(nlp)
     target.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(target)
     marker.write_text(json.dumps(stamp))
