@@ -33,7 +33,7 @@ from typing import Any
 
 from bot.config import PROJECT_ROOT
 from bot.staff import conversations as cs
-from bot.staff.goals import judge, write_baseline_value
+from bot.staff.goals import TOLERANCE, judge, write_baseline_value
 
 SUITE_DIR = PROJECT_ROOT / "tests" / "conversations"
 REPORT = PROJECT_ROOT / "reports" / "conversation_suite.json"
@@ -127,6 +127,7 @@ def print_figures(summary: dict, results: list[dict], show: int) -> None:
                 print(f"  {count:3}× {text}")
 
 
+SMALL_GROUP_TURNS = 2
 LANGUAGE_LABELS = {"de": "Deutsch und Leichte Sprache", "en": "Englisch", "tr": "Türkisch", "uk": "Ukrainisch"}
 
 
@@ -223,8 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Vergleichswerte geschrieben: tests/eval/baseline.json (bitte committen)")
     # Judged per language group: a new language's turns never hide a German regression, and
     # each language is compared with its own value.
+    # A retrained model moves single turns: a small group may lose up to SMALL_GROUP_TURNS turns.
     verdicts = [judge(f"Gesprächstests ({LANGUAGE_LABELS.get(group, group)}), Anteil richtiger Schritte",
-                      figures["turn_accuracy"], args.min_turn_accuracy, cs.baseline_key(group))
+                      figures["turn_accuracy"], args.min_turn_accuracy, cs.baseline_key(group),
+                      tolerance=max(TOLERANCE, SMALL_GROUP_TURNS / max(1, figures["turns"])))
                 for group, figures in by_language.items()]
     return 0 if all(verdicts) else 1
 

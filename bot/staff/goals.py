@@ -42,8 +42,9 @@ def write_baseline_value(key: str, value: float, path: Path = BASELINE_FILE) -> 
 
 
 def judge(label: str, value: float, goal: float, key: str, higher_is_better: bool = True,
-          baseline: dict[str, float] | None = None) -> bool:
-    """True when the step passes: goal met, or (goals reported only) no regression against the baseline."""
+          baseline: dict[str, float] | None = None, tolerance: float | None = None) -> bool:
+    """True when the step passes: goal met, or (goals reported only) no regression against the baseline
+    (by more than ``tolerance``, default :data:`TOLERANCE`)."""
     met = value >= goal if higher_is_better else value <= goal
     if met:
         print(f"Ziel erreicht: {label} {value:.3f} (Ziel {goal})")
@@ -56,7 +57,8 @@ def judge(label: str, value: float, goal: float, key: str, higher_is_better: boo
         print(f"NICHT BESTANDEN: {label} {value:.3f} verfehlt das Ziel {goal}, und es gibt keinen Vergleichswert "
               f"'{key}' in {BASELINE_FILE.relative_to(PROJECT_ROOT)}")
         return False
-    worse = value < base - TOLERANCE if higher_is_better else value > base + TOLERANCE
+    allowed = TOLERANCE if tolerance is None else tolerance
+    worse = value < base - allowed if higher_is_better else value > base + allowed
     if worse:
         print(f"NICHT BESTANDEN (REGRESSION): {label} {value:.3f} ist schlechter als der Vergleichswert {base:.3f}")
         return False
