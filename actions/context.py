@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 
 from bot.catalogue import Service
 from bot.core import Core
+from bot.languages import FOREIGN_LANGUAGES
 from bot.places import Gemeinde, PlaceResult
 from bot.search import GOOD_MATCH, Hit
 
@@ -56,6 +57,18 @@ def named_services(core: Core, tracker: Tracker) -> list[Service]:
     return list({s.id: s for s in found if s is not None}.values())
 
 
+def foreign_services(core: Core, tracker: Tracker) -> list[Service]:
+    """In an English, Turkish or Ukrainian conversation: the Leistungen whose annotations in
+    ``data/nlu_i18n`` the words of a ``service`` entity match (``bot.foreign_terms``: "новий
+    закордонний паспорт" → reisepass). Weaker than an id or a German search hit, so only a last resort
+    (a generic word such as "card" must not replace the Leistung in focus)."""
+    if answer_language(tracker) not in FOREIGN_LANGUAGES:
+        return []
+    ids = (core.foreign_service_id(value) for value in entity_values(tracker, "service"))
+    found = (core.catalogue.get(sid) for sid in ids if sid)
+    return list({s.id: s for s in found if s is not None}.values())
+
+
 def service_from_message(core: Core, tracker: Tracker, entities_only: bool = False) -> ServiceChoice:
     """The Leistung the message names: a button id, the NLU entity, or a search of the whole text.
 
@@ -77,6 +90,8 @@ def service_from_message(core: Core, tracker: Tracker, entities_only: bool = Fal
             if len(close) == 1:
                 return ServiceChoice(hits[:1])
             fallback = fallback or ServiceChoice(close, ambiguous=True)
+    if fallback is None and (foreign := foreign_services(core, tracker)):
+        return ServiceChoice([Hit(foreign[0], GOOD_MATCH, foreign[0].id)])
     return fallback or ServiceChoice([])
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rasa_sdk import Tracker
 
-from actions.context import AMBIGUITY_MARGIN, entity_values, message_text, service_from_slot
+from actions.context import AMBIGUITY_MARGIN, entity_values, foreign_services, message_text, service_from_slot
 from bot.catalogue import Service
 from bot.core import Core
 from bot.relations import Relations
@@ -84,6 +84,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         return chosen
     if focus is not None:
         return _variant_or_focus(core, relations, focus, kinds)
+    if foreign := foreign_services(core, tracker):  # nothing in focus, nothing found: foreign words
+        return found(foreign[0], "entity")
     return Focus(None)
 
 

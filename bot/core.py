@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalogue import Catalogue, Service
-from bot.config import catalogue_dir, data_dir
+from bot.config import PROJECT_ROOT, catalogue_dir, data_dir
+from bot.foreign_terms import ForeignTerms
 from bot.languages import Languages, Texts
 from bot.places import PlaceResolver, PlaceResult, Register
 from bot.responsibility import Office, Responsibility
@@ -73,6 +74,7 @@ class Core:
         self.responsibility = responsibility
         self.search_engine = search or ServiceSearch(catalogue, families)
         self.languages = languages or Languages()
+        self._foreign: ForeignTerms | None = None
 
     @classmethod
     def load(cls, data: str | Path | None = None, catalogue: str | Path | None = None) -> Core:
@@ -92,6 +94,7 @@ class Core:
         """
         self.resolver.warm()
         self.search_engine.search("Personalausweis Stutgart")
+        self.foreign_service_id("passport")
         return self
 
     # -- the operations the CLI, actions and API share --------------------------------------------
@@ -108,6 +111,12 @@ class Core:
             if (service := self.catalogue.get(hit["id"])) is not None:
                 hit["texts"] = self.texts(service, language).to_dict()
         return hits
+
+    def foreign_service_id(self, text: str) -> str | None:
+        """The catalogue id that English, Turkish or Ukrainian service words name (bot.foreign_terms)."""
+        if self._foreign is None:
+            self._foreign = ForeignTerms.load(PROJECT_ROOT / "data" / "nlu_i18n")
+        return self._foreign.service_id(text)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """Ranked services; place names in the text are not counted as service words."""

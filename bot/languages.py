@@ -38,6 +38,8 @@ from bot.config import catalogue_dir
 STANDARD = "de"
 #: The languages a conversation may be in (gateway ``lang``, Rasa slot ``language`` in domain/core.yml).
 LANGUAGES = (STANDARD, "de-LS", "en", "tr", "uk")
+#: The answer languages whose citizens type words other than German.
+FOREIGN_LANGUAGES = ("en", "tr", "uk")
 #: The language directories the catalogue may have (read and checked; served once listed in LANGUAGES).
 DATA_LANGUAGES = ("de-LS", "en", "tr", "uk")
 #: The BCP 47 tag a widget element gets for each language (Leichte Sprache is German).

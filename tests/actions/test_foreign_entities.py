@@ -74,3 +74,15 @@ def test_foreign_everyday_words_find_no_leistung(text: str) -> None:
 def test_english_synonyms_of_the_catalogue_still_match() -> None:
     assert get_core().search("lost and found", 1)[0].service.id == "fundsache"
     assert get_core().search("certificate of good conduct", 1)[0].service.id == "fuehrungszeugnis"
+
+
+async def test_foreign_words_of_the_entity_name_the_leistung_in_a_foreign_conversation(run_action) -> None:
+    text = "Добрий день, мені потрібен новий закордонний паспорт"
+    entity = [{"entity": "service", "value": "новий закордонний паспорт", "start": 27, "end": 52}]
+    messages, slots = await run_action(ActionAnswerService(),
+                                       make_tracker(text, "search_service", entity, slots={"language": "uk"}))
+    assert slots["service_id"] == "reisepass"
+    assert "Reisepass beantragen" in {m["name"] for m in messages if m.get("name")}
+    # a German conversation does not read Ukrainian annotations
+    german = make_tracker(text, "search_service", entity, slots={"language": "de"})
+    assert named_services(get_core(), german) == []
