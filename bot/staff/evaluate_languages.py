@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.rasa_tests import INTENT_F1_FLOOR
 from bot.search import GOOD_MATCH
 from bot.staff.metrics import intent_scores
 from bot.staff.yaml_lines import Example, read_examples, rel
@@ -29,7 +30,9 @@ from bot.text import fold
 
 HELDOUT = {"en": "tests/nlu/test_nlu_en.yml", "tr": "tests/nlu/test_nlu_tr.yml", "uk": "tests/nlu/test_nlu_uk.yml"}
 I18N_DIR = "data/nlu_i18n"
-LANGUAGE_INTENT_F1_FLOOR = 0.85
+#: The goals of the issues, the same in every language: intent F1 0.90 (issue 9, as for German) and
+#: Leistung top-1 0.80 (the search floor of issue 9). Reported by `bot eval`, not enforced yet.
+LANGUAGE_INTENT_F1_FLOOR = INTENT_F1_FLOOR
 LANGUAGE_TOP1_FLOOR = 0.80
 SEARCH_INTENT = "search_service"
 FALLBACK_INTENT = "nlu_fallback"
