@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.places.cyrillic import has_cyrillic, latin_variants, place_candidates, stems
 from bot.places.register import Gemeinde, Register
 from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
 
@@ -25,6 +26,8 @@ _CONNECTORS = (" am ", " an der ", " der ", " im ", " in ", " ob ", " bei ", " u
 _PLZ_RE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _AGS_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 MAX_NGRAM = 5
+#: Spellings of one Cyrillic word that are also typo-searched (the exact lookup takes them all).
+MAX_FUZZY_VARIANTS = 12
 
 
 @dataclass
@@ -104,11 +107,17 @@ class PlaceResolver:
                     key = fold(part)
                     if len(key) >= 5 and key not in self.primary:
                         _add(self.alias, key, g)
+        #: Names in Cyrillic script from the alias file, lower-case ("гайдельберг").
+        self.cyrillic_alias: dict[str, list[Gemeinde]] = {}
         if alias_file and alias_file.is_file():
             data = yaml.safe_load(alias_file.read_text(encoding="utf-8")) or {}
             for alias, ags in (data.get("aliases") or {}).items():
                 g = register.by_ags(str(ags))
-                if g is not None:
+                if g is None:
+                    continue
+                if has_cyrillic(str(alias)):
+                    _add(self.cyrillic_alias, " ".join(str(alias).lower().replace("-", " ").split()), g)
+                else:
                     _add(self.alias, fold(str(alias)), g)
         self.foreign: dict[str, list] = {}
         for f in register.foreign:
@@ -136,6 +145,10 @@ class PlaceResolver:
             res.text = text
             return res
         res = self._outside(words, standalone)
+        if res is not None:
+            res.text = text
+            return res
+        res = self._by_cyrillic(text)
         if res is not None:
             res.text = text
             return res
@@ -230,6 +243,50 @@ class PlaceResolver:
         if not spans:
             return None
         _, _, key = self._pick(spans, words)
+        f = max(self.foreign[key], key=lambda p: p.einwohner)
+        return PlaceResult(False, [], "outside", f.land, f.name)
+
+    def _by_cyrillic(self, text: str) -> PlaceResult | None:
+        """A BW (or other) place written in Cyrillic, declined or not ("у Штутгарті" -> Stuttgart).
+
+        Exact spellings win over typo matches, likelier spellings over less likely ones, the first
+        candidate over later ones. Places outside BW only for capitalised words or after a preposition,
+        typo matches only for strong capitalised candidates (see
+        :func:`bot.places.cyrillic.place_candidates`) and names of 5+ letters.
+        """
+        if not has_cyrillic(text):
+            return None
+        best: tuple[int, int, int, str] | None = None  # (distance, spelling rank, candidate, key)
+        for order, cand in enumerate(place_candidates(text)):
+            for stem in stems(cand.text):
+                if stem.replace("-", " ") in self.cyrillic_alias:
+                    found = list(self.cyrillic_alias[stem.replace("-", " ")])
+                    return PlaceResult(True, found, "alias", matched=_display(fold(found[0].short_name), found))
+                for rank, latin in enumerate(latin_variants(stem)):
+                    key = fold(latin)
+                    if len(key) < 3:
+                        continue
+                    outside = key in self.foreign and (cand.capital or cand.after_preposition)
+                    if key in self.primary or key in self.alias or outside:
+                        cand_best = (0, rank, order, key)
+                    elif cand.strong and cand.capital and len(key) >= 5 and rank < MAX_FUZZY_VARIANTS:
+                        near = sorted((d, k[:1] != key[:1], k) for k, d in self._fuzzy_index().lookup(key).items())
+                        if not near:
+                            continue
+                        cand_best = (near[0][0], rank, order, near[0][2])
+                    else:
+                        continue
+                    if best is None or cand_best < best:
+                        best = cand_best
+        if best is None:
+            return None
+        distance, _, _, key = best
+        if key in self.primary:
+            found = list(self.primary[key])
+            return PlaceResult(True, found, "name" if distance == 0 else "fuzzy", matched=_display(key, found))
+        if key in self.alias:
+            found = list(self.alias[key])
+            return PlaceResult(True, found, "alias" if distance == 0 else "fuzzy", matched=_display(key, found))
         f = max(self.foreign[key], key=lambda p: p.einwohner)
         return PlaceResult(False, [], "outside", f.land, f.name)
 
