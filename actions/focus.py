@@ -52,9 +52,16 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     def found(service: Service, how: str) -> Focus:
         return Focus(service, focus is None or service.id != focus.id, how)
 
+    def named(service: Service) -> Focus:
+        """A Leistung named in English, Turkish … with its variant ("my passport was stolen")."""
+        variant = None if text.startswith("/") else relations.first_variant(service.id, text)
+        if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
+            service = related  # named as surely as the entity itself
+        return found(service, "entity")
+
     for value in values:  # a button, or an NLU entity the synonyms map to a catalogue id
         if (service := core.catalogue.get(value)) is not None:
-            return found(service, "entity")
+            return named(service)
     if text.startswith("/"):  # a quick reply carries no citizen words
         return Focus(focus, False, "focus") if focus else Focus(None)
 
@@ -85,7 +92,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     if focus is not None:
         return _variant_or_focus(core, relations, focus, kinds)
     if foreign := foreign_services(core, tracker):  # nothing in focus, nothing found: foreign words
-        return found(foreign[0], "entity")
+        return named(foreign[0])
     return Focus(None)
 
 

@@ -1,7 +1,9 @@
 """Relations between Leistungen: variants of the Leistung in focus and second needs in one message.
 
 Data: ``data/catalogue/relations.yml`` (staff-editable; ``kinds``: variant kind -> keywords,
-``relations``: from / kind / to). "gibts da auch was vorläufiges?" with the Personalausweis in
+``languages``: language -> kind -> keywords in English, Turkish, Ukrainian …, ``relations``: from /
+kind / to). Keywords and messages are folded with :func:`bot.text.fold_any_script`, so Cyrillic words
+count too ("загубив" = lost). "gibts da auch was vorläufiges?" with the Personalausweis in
 focus -> kind ``vorlaeufig`` -> ``vorlaeufiger_personalausweis``. Plain Python, no Rasa.
 """
 
@@ -14,8 +16,8 @@ from pathlib import Path
 import yaml
 
 from bot.config import catalogue_dir
-from bot.keywords import matched_words, normalise_keywords
-from bot.text import tokens
+from bot.keywords import matched_words
+from bot.text import bounded, fold_any_script
 
 MAX_WORDS = 80
 
@@ -42,8 +44,12 @@ class Variant:
 
 class Relations:
     def __init__(self, kinds: dict[str, tuple[str, ...]], relations: list[Relation],
-                 second_needs: frozenset[str] = frozenset()) -> None:
-        self.kinds = kinds
+                 second_needs: frozenset[str] = frozenset(),
+                 foreign: dict[str, tuple[str, ...]] | None = None) -> None:
+        #: German keywords per kind, plus those of the other languages.
+        self.kinds = {k: tuple(dict.fromkeys((*v, *(foreign or {}).get(k, ())))) for k, v in kinds.items()}
+        #: Keywords of the other languages only (what a citizen writing English, Turkish … means).
+        self.foreign = foreign or {}
         self.relations = relations
         #: Kinds that mean a second need (Umzug + Hund), not a variant of the same Leistung.
         self.second_needs = second_needs
@@ -72,7 +78,20 @@ class Relations:
         for kind, words in raw_kinds.items():
             if not isinstance(words, list) or not words:
                 raise RelationsError(f"relations.yml: Art '{kind}' braucht eine nicht leere Liste von Stichwörtern")
-            kinds[str(kind)] = normalise_keywords(words)
+            kinds[str(kind)] = _keywords(words)
+        foreign: dict[str, tuple[str, ...]] = {}
+        raw_languages = doc.get("languages") or {}
+        if not isinstance(raw_languages, dict):
+            raise RelationsError("relations.yml: 'languages' muss ein Objekt sein (Sprache -> Art -> Stichwörter)")
+        for lang, by_kind in raw_languages.items():
+            if not isinstance(by_kind, dict):
+                raise RelationsError(f"relations.yml: 'languages.{lang}' muss ein Objekt sein (Art -> Stichwörter)")
+            for kind, words in by_kind.items():
+                if str(kind) not in kinds:
+                    raise RelationsError(f"relations.yml: 'languages.{lang}': Art '{kind}' ist unter 'kinds' nicht definiert")
+                if not isinstance(words, list) or not words:
+                    raise RelationsError(f"relations.yml: 'languages.{lang}.{kind}' braucht eine nicht leere Liste")
+                foreign[str(kind)] = tuple(dict.fromkeys((*foreign.get(str(kind), ()), *_keywords(words))))
         relations: list[Relation] = []
         for i, item in enumerate(doc.get("relations") or [], 1):
             if not isinstance(item, dict) or not all(item.get(k) for k in ("from", "kind", "to")):
@@ -81,13 +100,16 @@ class Relations:
         second = doc.get("second_needs") or []
         if not isinstance(second, list):
             raise RelationsError("relations.yml: 'second_needs' muss eine Liste von Arten sein")
-        return cls(kinds, relations, frozenset(str(k) for k in second))
+        return cls(kinds, relations, frozenset(str(k) for k in second), foreign)
 
-    def kinds_in(self, text: str) -> dict[str, frozenset[str]]:
-        """Variant kinds the message mentions, each with the words that matched."""
-        words = tokens(text)[:MAX_WORDS]
+    def kinds_in(self, text: str, foreign_only: bool = False) -> dict[str, frozenset[str]]:
+        """Variant kinds the message mentions, each with the words that matched.
+
+        ``foreign_only``: only the keywords of ``languages`` (not German).
+        """
+        words = fold_any_script(bounded(text)).split()[:MAX_WORDS]
         found: dict[str, frozenset[str]] = {}
-        for kind, keywords in self.kinds.items():
+        for kind, keywords in (self.foreign if foreign_only else self.kinds).items():
             idx = matched_words(words, keywords)
             if idx:
                 found[kind] = frozenset(words[i] for i in idx)
@@ -108,9 +130,20 @@ class Relations:
         kinds = {k: v for k, v in self.kinds_in(text).items() if k in self.second_needs}
         return self.related(source, kinds) if kinds else None
 
+    def first_variant(self, source: str, text: str) -> Variant | None:
+        """A variant named with the Leistung in the first message, in another language ("my passport
+        was stolen": Reisepass -> Reisepass verloren). German messages name the variant itself, which
+        the search finds ("Pass verloren"); second needs are not variants."""
+        kinds = {k: v for k, v in self.kinds_in(text, foreign_only=True).items() if k not in self.second_needs}
+        return self.related(source, kinds) if kinds else None
+
     def variant_of(self, a: str, b: str) -> bool:
         """Whether a variant relation (not a second need) joins the two Leistungen, in either direction."""
         return frozenset((a, b)) in self._pairs
+
+
+def _keywords(values: list) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for k in (fold_any_script(str(v)) for v in values) if k))
 
 
 @functools.lru_cache(maxsize=4)

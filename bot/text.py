@@ -12,8 +12,10 @@ import functools
 import re
 import unicodedata
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+#: Turkish dotless ı is an i for matching ("kayıp" = "kayip"); NFKD would not decompose it.
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM_OR_CYRILLIC = re.compile(r"[^a-z0-9\u0430-\u045f]+")
 
 #: Characters of one message that the domain core reads (the rest is ignored).
 MAX_TEXT_CHARS = 1000
@@ -32,6 +34,18 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", text).strip()
+
+
+def fold_any_script(text: str) -> str:
+    """:func:`fold`, but Cyrillic letters stay (lower case, without diacritics: й -> и, ї -> і).
+
+    For word lists that staff write in several languages (variant words in ``relations.yml``):
+    "загубив" and "lost" match, and Latin text folds exactly as with :func:`fold`.
+    """
+    text = text.lower().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM_OR_CYRILLIC.sub(" ", text).strip()
 
 
 def tokens(text: str) -> list[str]:

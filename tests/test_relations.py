@@ -166,3 +166,47 @@ def test_a_clause_that_only_says_what_to_do_is_no_second_need(core):
     first = core.catalogue.get("gewerbe_abmelden")
     needs = find_needs(core, get_relations(), text, get_scope().need_words, first, get_scope().names_own_need)
     assert [n.service.id for n in needs] == ["gewerbe_abmelden"]
+
+
+# -- other languages (relations.yml `languages`) ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("my passport was stolen at the station", "verlust"),
+        ("and what if I lost it?", "verlust"),
+        ("pasaportum çalındı", "verlust"),
+        ("pasaportum calindi", "verlust"),
+        ("я загубив паспорт", "verlust"),
+        ("а для сина теж треба?", "kind"),
+        ("kızım için de lazım", "kind"),
+        ("my residence permit expires next month", "verlaengern"),
+        ("потрібен тимчасовий документ", "vorlaeufig"),
+    ],
+)
+def test_foreign_words_name_the_variant_kind(text, kind):
+    assert kind in get_relations().kinds_in(text)
+    assert kind in get_relations().kinds_in(text, foreign_only=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Was brauche ich sonst noch?", "Das Schild am Rathaus", "Ich brauche eine neue ID-Karte",
+     "help, i'm lost", "Mein Perso ist gestohlen worden"],
+)
+def test_english_words_do_not_fire_in_german_or_on_everyday_english(text):
+    assert get_relations().kinds_in(text, foreign_only=True) == {}
+
+
+def test_first_variant_reads_only_other_languages():
+    relations = get_relations()
+    assert relations.first_variant("reisepass", "my passport was stolen").target == "reisepass_verlust"
+    assert relations.first_variant("reisepass", "Mein Pass wurde gestohlen") is None  # German: the search's job
+    assert relations.first_variant("wohnsitz_anmelden", "I moved and have a dog") is None  # a second need
+
+
+def test_languages_section_is_checked():
+    doc = {"kinds": {"verlust": ["verloren"]}, "relations": [], "languages": {"en": {"lost_kind": ["lost"]}}}
+    with pytest.raises(RelationsError, match="lost_kind"):
+        Relations.parse(doc)
+    with pytest.raises(RelationsError, match="languages"):
+        Relations.parse({"kinds": {"verlust": ["verloren"]}, "relations": [], "languages": ["en"]})

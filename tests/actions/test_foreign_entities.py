@@ -86,3 +86,28 @@ async def test_foreign_words_of_the_entity_name_the_leistung_in_a_foreign_conver
     # a German conversation does not read Ukrainian annotations
     german = make_tracker(text, "search_service", entity, slots={"language": "de"})
     assert named_services(get_core(), german) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_text", "lang", "expected"),
+    [
+        ("hi, my passport was stolen at the station in Heidelberg", "passport", "en", "reisepass_verlust"),
+        ("я загубив закордонний паспорт, що робити?", "закордонний паспорт", "uk", "reisepass_verlust"),
+        ("kızım için pasaport lazım", "pasaport", "tr", "reisepass_kind"),
+    ],
+)
+async def test_a_first_message_with_leistung_and_variant_gets_the_variant(run_action, text, entity_text, lang,
+                                                                          expected) -> None:
+    start = text.index(entity_text)
+    entity = [{"entity": "service", "value": "reisepass", "start": start, "end": start + len(entity_text)}]
+    messages, slots = await run_action(ActionAnswerService(),
+                                       make_tracker(text, "search_service", entity, slots={"language": lang}))
+    assert slots["service_id"] == expected
+    assert get_core().catalogue.get(expected).name in {m["name"] for m in messages if m.get("name")}
+
+
+async def test_a_foreign_follow_up_moves_to_the_variant(run_action) -> None:
+    t = make_tracker("and what if it gets stolen on holiday?", "ask_documents",
+                     slots={"service_id": "reisepass", "language": "en"})
+    _, slots = await run_action(ActionAnswerDocuments(), t)
+    assert slots["service_id"] == "reisepass_verlust"
