@@ -162,7 +162,7 @@ def test_cli_run_with_fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     labelled = tmp_path / "kommune.yml"
     labelled.write_text(LABELLED, encoding="utf-8")
     out = tmp_path / "eval"
-    args = ["eval", "--nlu", str(labelled), "--no-search", "--out", str(out)]
+    args = ["eval", "--nlu", str(labelled), "--no-search", "--no-languages", "--out", str(out)]
     assert main(args) == 1  # greet only: below both floors
     assert main(args + ["--min-intent-f1", "0.3", "--min-entity-f1", "0"]) == 0
     text = capsys.readouterr().out
@@ -210,7 +210,7 @@ def test_drop_against_the_committed_baseline_fails(tmp_path: Path, monkeypatch: 
     labelled = tmp_path / "kommune.yml"
     labelled.write_text(LABELLED, encoding="utf-8")
     baseline = tmp_path / "baseline.json"
-    low = ["--min-intent-f1", "0", "--min-entity-f1", "0", "--no-search", "--nlu", str(labelled)]
+    low = ["--min-intent-f1", "0", "--min-entity-f1", "0", "--no-search", "--no-languages", "--nlu", str(labelled)]
     assert main(["eval", *low, "--out", str(tmp_path / "a"), "--baseline", str(baseline), "--write-baseline"]) == 0
     written = json.loads(baseline.read_text(encoding="utf-8"))
     assert set(written["summary"]) >= {"intent_weighted_f1", "entity_f1", "service_top1", "examples"}
@@ -234,9 +234,34 @@ def test_regression_against_the_previous_report_fails(tmp_path: Path, monkeypatc
     monkeypatch.setattr(bot.parse, "latest_model", lambda _: tmp_path / "fake.tar.gz")
     labelled = tmp_path / "kommune.yml"
     labelled.write_text(LABELLED, encoding="utf-8")
-    args = ["eval", "--nlu", str(labelled), "--no-search", "--out", str(tmp_path / "eval"),
+    args = ["eval", "--nlu", str(labelled), "--no-search", "--no-languages", "--out", str(tmp_path / "eval"),
             "--baseline", str(tmp_path / "none.json"), "--min-intent-f1", "0", "--min-entity-f1", "0"]
     monkeypatch.setattr(bot.parse, "load_agent", lambda _: Better())
     assert main(args) == 0
     monkeypatch.setattr(bot.parse, "load_agent", lambda _: FakeAgent())
     assert main(args) == 1  # worse than the report before
+
+
+def test_a_language_worse_than_its_comparison_value_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys) -> None:
+    """make test (goals reported): each language's intent F1 and Leistung top-1 are floors against the
+    committed comparison values, like the German figures."""
+    import bot.parse
+
+    monkeypatch.setenv("QUALITY_GOALS", "report")
+    monkeypatch.setattr(bot.parse, "latest_model", lambda _: tmp_path / "fake.tar.gz")
+    monkeypatch.setattr(bot.parse, "load_agent", lambda _: FakeAgent())
+    labelled = tmp_path / "kommune.yml"
+    labelled.write_text(LABELLED, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    low = ["--min-intent-f1", "0", "--min-entity-f1", "0", "--no-search", "--nlu", str(labelled),
+           "--baseline", str(baseline)]
+    assert main(["eval", *low, "--out", str(tmp_path / "a"), "--write-baseline"]) == 0
+    written = json.loads(baseline.read_text(encoding="utf-8"))
+    assert {"intent_f1_en", "intent_f1_tr", "intent_f1_uk", "service_top1_uk"} <= set(written["quality"])
+    assert main(["eval", *low, "--out", str(tmp_path / "b")]) == 0  # same figures: goal missed, reported
+    written["quality"]["intent_f1_tr"] += 0.2
+    baseline.write_text(json.dumps(written), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["eval", *low, "--out", str(tmp_path / "c")]) == 1
+    assert "NICHT BESTANDEN (REGRESSION): tr: Absichten F1" in capsys.readouterr().out
