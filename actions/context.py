@@ -30,6 +30,20 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+def entity_spans(tracker: Tracker, entity: str) -> list[tuple[str, str]]:
+    """``(typed words, value)`` of each ``entity`` in the message: the value may be a catalogue id the
+    synonyms mapped the words to ("die Anmeldung" -> wohnsitz_anmelden)."""
+    text = message_text(tracker)
+    out = []
+    for e in tracker.latest_message.get("entities", []):
+        if e.get("entity") != entity:
+            continue
+        start, end = e.get("start"), e.get("end")
+        typed = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+        out.append((typed or str(e.get("value")), str(e.get("value"))))
+    return out
+
+
 def message_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from rasa_sdk import Tracker
 
-from actions.context import AMBIGUITY_MARGIN, entity_values, foreign_services, message_text, service_from_slot
+from actions.context import (
+    AMBIGUITY_MARGIN,
+    entity_spans,
+    entity_values,
+    foreign_services,
+    message_text,
+    service_from_slot,
+)
 from bot.catalogue import Service
 from bot.core import Core
 from bot.relations import Relations
@@ -22,6 +29,11 @@ from bot.search import GOOD_MATCH, Hit
 
 #: With a Leistung in focus, a follow-up switches to a searched Leistung only this far above GOOD_MATCH.
 SWITCH_MARGIN = 0.15
+#: A follow-up whose naming words are at least this much the focus's own words (names, synonyms;
+#: for a documents question also its document list) stays with the focus: "was kostet die
+#: Anmeldung?" about the Gewerbeanmeldung, "Reicht der Schwerbehindertenausweis als Nachweis?" about
+#: the Parkausweis (``ServiceSearch.covered``).
+OWN_WORDS = 0.7
 
 
 @dataclass
@@ -59,15 +71,31 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
             service = related  # named as surely as the entity itself
         return found(service, "entity")
 
-    for value in values:  # a button, or an NLU entity the synonyms map to a catalogue id
-        if (service := core.catalogue.get(value)) is not None:
-            return named(service)
-    if text.startswith("/"):  # a quick reply carries no citizen words
+    payload = text.startswith("/")
+    follow = focus is not None and follow_up and not payload
+    kinds = relations.kinds_in(text) if focus is not None and not payload else {}
+    documents = follow and _asks_documents(scope, tracker, text)
+
+    def own(words: str, with_documents: bool = False) -> bool:
+        """The words are the focus's own ("die Anmeldung" while the Gewerbeanmeldung is in focus)."""
+        return follow and core.covered(focus, words, with_documents) >= OWN_WORDS
+
+    mapped = [(typed, s) for typed, value in entity_spans(tracker, "service")
+              if (s := core.catalogue.get(value)) is not None]  # a button, or an entity the synonyms map to an id
+    if other := [s for typed, s in mapped if not (focus is not None and s.id != focus.id and own(typed))]:
+        return named(other[0])
+    if mapped:  # each names the focus in its own words
+        return _variant_or_focus(core, relations, focus, kinds)
+    if payload:  # a quick reply carries no citizen words
         return Focus(focus, False, "focus") if focus else Focus(None)
 
-    kinds = relations.kinds_in(text) if focus is not None else {}
     variant_words = frozenset().union(*kinds.values()) if kinds else frozenset()
     own_words = scope.residual(text, variant_words | scope.place_statement)  # words that may name a different Leistung
+    if own(scope.need_words(text), documents):  # "… beilegen, Geburtsurkunden?" about the Unterhaltsvorschuss
+        return _variant_or_focus(core, relations, focus, kinds)
+    if follow and values and all(own(v, documents) for v in values):  # "wie früh müssen wir das anmelden"
+        return _variant_or_focus(core, relations, focus, kinds)
+    values = [v for v in values if not own(v, documents)]
     hits = _good(core, own_words)
     threshold = GOOD_MATCH + SWITCH_MARGIN if (focus is not None and follow_up) else GOOD_MATCH
     entity_hits = [h for v in values for h in _good(core, scope.residual(v))]
@@ -86,6 +114,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
             return _variant_or_focus(core, relations, focus, kinds)  # "was vorläufiges?" after the Perso
         if len(close) > 1 and not (focus is not None and follow_up):
             return Focus(None, False, "ambiguous", close[:3])
+        if len(close) > 1 and follow and not entity_hits:  # no other Leistung named with confidence
+            return _variant_or_focus(core, relations, focus, kinds)
         chosen = found(close[0].service, "search")
         chosen.score = close[0].score
         return chosen
@@ -94,6 +124,12 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     if foreign := foreign_services(core, tracker):  # nothing in focus, nothing found: foreign words
         return named(foreign[0])
     return Focus(None)
+
+
+def _asks_documents(scope: Scope, tracker: Tracker, text: str) -> bool:
+    """A question about what to bring: the things it names are documents, not Leistungen."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent == "ask_documents" or scope.question_type(text) == "documents"
 
 
 def _variant_or_focus(core: Core, relations: Relations, focus: Service, kinds) -> Focus:

@@ -122,6 +122,10 @@ class Core:
         """Ranked services; place names in the text are not counted as service words."""
         return self.search_engine.search(text, limit, self.resolver.place_words(text))
 
+    def covered(self, service: Service, text: str, documents: bool = False) -> float:
+        """How much of ``text`` is ``service``'s own words (:meth:`ServiceSearch.covered`); places do not count."""
+        return self.search_engine.covered(service.id, text, documents, self.resolver.place_words(text))
+
     def office(self, service: Service, place: PlaceResult) -> Office | None:
         g = place.unique
         if g is None:

@@ -166,6 +166,19 @@ class ServiceSearch:
                 texts.append(topics.get(service.id, ""))
             words = tokens(" ".join(texts))
             self.context[service.id] = {self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4}
+        # A service's own words (names, synonyms, the department responsible) and the words of its
+        # document list, for :meth:`covered`.
+        self._own: dict[str, set[str]] = {}
+        for service, _, toks in self.phrases:
+            self._own.setdefault(service.id, set()).update(toks)
+        for service in catalogue.services:
+            if service.responsibility is not None and service.id in self._own:
+                words = tokens(service.responsibility.department)
+                self._own[service.id].update(self._norm(t) for t in words if t not in STOPWORDS and len(t) >= 4)
+        self._documents = {
+            s.id: {self._norm(t) for t in tokens(" ".join(s.documents)) if t not in STOPWORDS and len(t) >= 4}
+            for s in catalogue.services
+        }
 
     @classmethod
     def load(cls, catalogue: Catalogue, search_dir: Path, data_dir: Path | None = None) -> ServiceSearch:
@@ -274,18 +287,11 @@ class ServiceSearch:
         if not qtoks:
             return []
         matches = {q: self._matches(q, q not in exact_only) for q in qtoks}
+        q_idf = self._weights(qtoks, exact_only, q_freq)
         candidates: set[int] = set()
         for m in matches.values():
             for v in m:
                 candidates.update(self.by_token.get(v, ()))
-        # An everyday word the catalogue never uses ("Haftpflicht", "Chef") says the message is
-        # about something else: it weighs more than an unknown rare word (a typo, a name). Every
-        # word weighs less the more everyday it is.
-        q_idf = {
-            q: specificity(q_freq[q])
-            * self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
-            for q in qtoks
-        }
         q_total = sum(q_idf.values())
         explained: dict[str, dict[str, float]] = {}  # service id -> query token -> best match
         for q, mq in matches.items():
@@ -336,6 +342,47 @@ class ServiceSearch:
             best[sid] = Hit(service, min(score, 1.0), hit.phrase)
         hits = sorted(best.values(), key=lambda h: (-h.score, not h.service.curated, len(h.service.name)))
         return hits[:limit]
+
+    def _weights(self, qtoks: list[str], exact_only: set[str], q_freq: dict[str, float]) -> dict[str, float]:
+        """How much each query word says. An everyday word the catalogue never uses ("Haftpflicht",
+        "Chef") says the message is about something else: it weighs more than an unknown rare word
+        (a typo, a name). Every word weighs less the more everyday it is."""
+        return {
+            q: specificity(q_freq[q])
+            * self.idf.get(q, self.unknown_idf * (UNKNOWN_COMMON_FACTOR if q in exact_only else 1.0))
+            for q in qtoks
+        }
+
+    def covered(self, service_id: str, text: str, documents: bool = False,
+                ignore: set[str] | frozenset[str] = frozenset()) -> float:
+        """Which share of ``text``'s search words (weighed as in :meth:`search`) are the service's
+        own words, 0..1 (0 without search words).
+
+        A word is the service's own when it equals (stem, word family, small typo) a word of its
+        names, synonyms or responsible department ("Familienkasse"), or is the head or tail of one ("Anmeldung" of "Gewerbeanmeldung") —
+        never when it is a longer compound around one ("Kinderreisepass" says more than "Reisepass").
+        ``documents``: the words of its document list count too ("Reicht der Schwerbehindertenausweis
+        als Nachweis?" asks about a document of the blue parking permit, not for another Leistung)."""
+        own = self._own.get(service_id)
+        if not own:
+            return 0.0
+        qtoks, exact_only, q_freq = self._analyse(text or "", ignore)
+        if not qtoks:
+            return 0.0
+        words = own | self._documents.get(service_id, set()) if documents else own
+        weights = self._weights(qtoks, exact_only, q_freq)
+
+        def is_own(q: str) -> bool:
+            if q in words:
+                return True
+            if len(q) >= 4 and any(v != q and (v.startswith(q) or v.endswith(q)) for v in words):
+                return True
+            if q in exact_only or len(q) < 5:
+                return False
+            return any(v in own and particle(v) == particle(q) for v in self._fuzzy.lookup(q))
+
+        total = sum(weights.values())
+        return sum(w for q, w in weights.items() if is_own(q)) / total if total else 0.0
 
     @staticmethod
     def _everyday_only(explained: dict[str, float], q_freq: dict[str, float], phrase_cov: float,

@@ -227,3 +227,23 @@ def test_a_compound_hyphenated_as_in_leichter_sprache_is_the_catalogue_word(core
                            ("Ich brauche eine Melde-Bescheinigung", "meldebescheinigung")):
         hits = core.search(text, 3)
         assert hits[0].service.id == expected and hits[0].score - hits[1].score > 0.1, (text, hits[:2])
+
+
+@pytest.mark.parametrize(("service_id", "text", "documents", "own"), [
+    ("gewerbe_anmelden", "anmeldung", False, True),          # the tail of "Gewerbeanmeldung"
+    ("hund_abmelden", "abmelden", False, True),
+    ("kindergeld", "familienkasse", False, True),            # the department responsible
+    ("parkausweis_orange", "schwerbehindertenausweis", True, True),  # in its document list
+    ("parkausweis_orange", "schwerbehindertenausweis", False, False),
+    ("reisepass", "kinderreisepass", False, False),          # a longer compound says more
+    ("personalausweis", "reisepass", False, False),
+    ("gewerbe_anmelden", "wohnsitz", False, False),
+])
+def test_covered_tells_the_services_own_words(core, service_id, text, documents, own):
+    share = core.covered(core.catalogue.get(service_id), text, documents)
+    assert (share >= 0.7) is own, share
+    assert 0.0 <= share <= 1.0
+
+
+def test_covered_is_zero_without_search_words(core):
+    assert core.covered(core.catalogue.get("reisepass"), "welche unterlagen brauche ich dafür") == 0.0

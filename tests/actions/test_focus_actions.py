@@ -223,3 +223,65 @@ async def test_a_variant_among_close_search_hits_follows_the_focus_not_a_did_you
     messages, slots = await run_action(ActionAnswerService(), tracker)
     assert slots["service_id"] == "vorlaeufiger_personalausweis"
     assert "utter_did_you_mean" not in responses(messages)
+
+
+def _entity(text: str, typed: str, value: str | None = None) -> dict:
+    start = text.index(typed)
+    return {"entity": "service", "start": start, "end": start + len(typed), "value": value or typed}
+
+
+@pytest.mark.parametrize(("focus", "text", "intent", "typed", "value"), [
+    # the NLU maps "Anmeldung" to the Wohnsitz; while the marriage is in focus it is the marriage's own word
+    ("eheschliessung_anmelden", "Was brauchen wir alles für die Anmeldung?", "ask_documents", "Anmeldung",
+     "wohnsitz_anmelden"),
+    ("gewerbe_anmelden", "was kostet die anmeldung", "ask_fees", "anmeldung", "wohnsitz_anmelden"),
+    ("veranstaltung_strasse", "wie früh müssen wir das anmelden", "search_service", "anmelden", None),
+    ("kfz_zulassung", "Was muss ich zur Zulassung alles mitnehmen, Brief und Schein?", "ask_documents",
+     "Zulassung", None),
+])
+async def test_a_word_of_the_leistung_in_focus_does_not_switch_to_another(run_action, focus, text, intent,
+                                                                          typed, value):
+    tracker = make_tracker(text, intent, entities=[_entity(text, typed, value)],
+                           slots={"service_id": focus, "place_ags": ULM})
+    action = ActionAnswerService() if intent == "search_service" else {
+        "ask_documents": ActionAnswerDocuments(), "ask_fees": ActionAnswerFees()}[intent]
+    _, slots = await run_action(action, tracker)
+    assert slots.get("service_id", focus) == focus
+
+
+@pytest.mark.parametrize(("focus", "text"), [
+    ("unterhaltsvorschuss", "was muss ich dem Antrag beilegen, Geburtsurkunden?"),  # a document of the UVG
+    ("parkausweis_orange", "Reicht der Schwerbehindertenausweis als Nachweis?"),
+    ("personalausweis", "was nehm ich da mit"),  # several long-tail names fit equally: none is named
+    ("steuernummer_beantragen", "was muss ich da alles angeben?"),
+])
+async def test_a_document_named_in_a_documents_question_keeps_the_focus(run_action, focus, text):
+    tracker = make_tracker(text, "ask_documents", slots={"service_id": focus, "place_ags": ULM})
+    messages, slots = await run_action(ActionAnswerDocuments(), tracker)
+    assert slots.get("service_id", focus) == focus
+    assert "utter_service_summary" not in responses(messages)
+
+
+@pytest.mark.parametrize(("focus", "text", "intent", "typed", "value", "expected"), [
+    ("personalausweis", "Welche Unterlagen brauche ich für den Reisepass?", "ask_documents", "Reisepass",
+     "reisepass", "reisepass"),
+    ("reisepass", "und was kostet der Kinderreisepass?", "ask_fees", "Kinderreisepass", "kinderreisepass",
+     "kinderreisepass"),  # a longer compound says more than the focus
+    ("gewerbe_anmelden", "und wie melde ich meinen Wohnsitz an?", "ask_documents", None, None,
+     "wohnsitz_anmelden"),
+])
+async def test_another_leistung_named_in_a_follow_up_still_switches(run_action, focus, text, intent, typed,
+                                                                    value, expected):
+    entities = [_entity(text, typed, value)] if typed else []
+    tracker = make_tracker(text, intent, entities=entities, slots={"service_id": focus, "place_ags": ULM})
+    action = {"ask_documents": ActionAnswerDocuments(), "ask_fees": ActionAnswerFees()}[intent]
+    _, slots = await run_action(action, tracker)
+    assert slots["service_id"] == expected
+
+
+@pytest.mark.parametrize("text", ["wie viele tage vorher muss ich das beantragen",
+                                  "nach wie vielen tagen hab ich das im briefkasten"])
+async def test_lead_time_questions_filed_elsewhere_get_the_processing_time(run_action, text):
+    tracker = make_tracker(text, "out_of_scope", slots={"service_id": "fuehrungszeugnis", "place_ags": ULM})
+    messages, _ = await run_action(ActionOutOfScope(), tracker)
+    assert responses(messages)[0].startswith("utter_processing_time"), responses(messages)
