@@ -78,7 +78,11 @@ def foreign_services(core: Core, tracker: Tracker) -> list[Service]:
     (a generic word such as "card" must not replace the Leistung in focus)."""
     if answer_language(tracker) not in FOREIGN_LANGUAGES:
         return []
-    ids = (core.foreign_service_id(value) for value in entity_values(tracker, "service"))
+    values = entity_values(tracker, "service")
+    # All spans together first: "за собаку … податок … записати" is the dog tax, though "записати"
+    # alone (also the Kita's word) and "собаку" alone (several dog Leistungen) say less.
+    texts = [" ".join(values)] + values if len(values) > 1 else values
+    ids = (core.foreign_service_id(text) for text in texts)
     found = (core.catalogue.get(sid) for sid in ids if sid)
     return list({s.id: s for s in found if s is not None}.values())
 

@@ -65,7 +65,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         return Focus(service, focus is None or service.id != focus.id, how)
 
     def named(service: Service) -> Focus:
-        """A Leistung named in English, Turkish … with its variant ("my passport was stolen")."""
+        """A Leistung named with its variant in the same message ("Ausweis geklaut", "my passport was stolen")."""
         variant = None if text.startswith("/") else relations.first_variant(service.id, text)
         if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
             service = related  # named as surely as the entity itself

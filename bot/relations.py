@@ -131,10 +131,12 @@ class Relations:
         return self.related(source, kinds) if kinds else None
 
     def first_variant(self, source: str, text: str) -> Variant | None:
-        """A variant named with the Leistung in the first message, in another language ("my passport
-        was stolen": Reisepass -> Reisepass verloren). German messages name the variant itself, which
-        the search finds ("Pass verloren"); second needs are not variants."""
-        kinds = {k: v for k, v in self.kinds_in(text, foreign_only=True).items() if k not in self.second_needs}
+        """A variant named in the same message as the Leistung, in German or another language ("mein
+        Ausweis wurde geklaut", "my passport was stolen": -> the lost-document Leistung). The NLU maps
+        "Ausweis" to the Personalausweis itself, so the variant words around it must move it along;
+        second needs are not variants."""
+        kinds = {**self.kinds_in(text), **self.kinds_in(text, foreign_only=True)}
+        kinds = {k: v for k, v in kinds.items() if k not in self.second_needs}
         return self.related(source, kinds) if kinds else None
 
     def variant_of(self, a: str, b: str) -> bool:

@@ -197,10 +197,12 @@ def test_english_words_do_not_fire_in_german_or_on_everyday_english(text):
     assert get_relations().kinds_in(text, foreign_only=True) == {}
 
 
-def test_first_variant_reads_only_other_languages():
+def test_first_variant_reads_german_and_other_languages():
     relations = get_relations()
     assert relations.first_variant("reisepass", "my passport was stolen").target == "reisepass_verlust"
-    assert relations.first_variant("reisepass", "Mein Pass wurde gestohlen") is None  # German: the search's job
+    assert relations.first_variant("reisepass", "Mein Pass wurde gestohlen").target == "reisepass_verlust"
+    assert relations.first_variant("fuehrerschein", "den rosa Führerschein umtauschen").target == "fuehrerschein_umtausch"
+    assert relations.first_variant("reisepass", "Ich brauche einen neuen Reisepass") is None
     assert relations.first_variant("wohnsitz_anmelden", "I moved and have a dog") is None  # a second need
 
 

@@ -111,3 +111,14 @@ async def test_a_foreign_follow_up_moves_to_the_variant(run_action) -> None:
                      slots={"service_id": "reisepass", "language": "en"})
     _, slots = await run_action(ActionAnswerDocuments(), t)
     assert slots["service_id"] == "reisepass_verlust"
+
+
+def test_several_foreign_spans_name_the_leistung_together() -> None:
+    """Alone "записати" (register) is also the Kita's word and "собаку" (dog) fits several dog
+    Leistungen; together with "податок" (tax) they are the dog tax registration."""
+    text = "за собаку платять податок, куди її записати?"
+    entities = [{"entity": "service", "start": text.index(w), "end": text.index(w) + len(w), "value": w}
+                for w in ("за собаку", "податок", "записати")]
+    t = make_tracker(text, "search_service", entities=entities, slots={"language": "uk"})
+    focus = resolve_focus(get_core(), get_scope(), get_relations(), t, follow_up=False)
+    assert focus.service is not None and focus.service.id == "hund_anmelden"
