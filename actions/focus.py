@@ -69,6 +69,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         variant = None if text.startswith("/") else relations.first_variant(service.id, text)
         if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
             service = related  # named as surely as the entity itself
+        elif not text.startswith("/") and (better := _searched_variant(core, scope, relations, service, text)):
+            service = better  # "Mein Behindertenausweis läuft Ende des Jahres ab": the Verlängerung
         return found(service, "entity")
 
     payload = text.startswith("/")
@@ -124,6 +126,17 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     if foreign := foreign_services(core, tracker):  # nothing in focus, nothing found: foreign words
         return named(foreign[0])
     return Focus(None)
+
+
+def _searched_variant(core: Core, scope: Scope, relations: Relations, service: Service, text: str) -> Service | None:
+    """A variant of the named Leistung that the whole message fits clearly better than the Leistung
+    itself: the NLU names the document ("Behindertenausweis"), the rest of the message says what
+    about it ("läuft Ende des Jahres ab")."""
+    hits = _good(core, scope.need_words(text), 3)
+    if not hits or hits[0].service.id == service.id or not relations.variant_of(service.id, hits[0].service.id):
+        return None
+    own = next((h.score for h in hits if h.service.id == service.id), 0.0)
+    return hits[0].service if hits[0].score >= own + SWITCH_MARGIN else None
 
 
 def _asks_documents(scope: Scope, tracker: Tracker, text: str) -> bool:

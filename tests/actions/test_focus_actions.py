@@ -285,3 +285,18 @@ async def test_lead_time_questions_filed_elsewhere_get_the_processing_time(run_a
     tracker = make_tracker(text, "out_of_scope", slots={"service_id": "fuehrungszeugnis", "place_ags": ULM})
     messages, _ = await run_action(ActionOutOfScope(), tracker)
     assert responses(messages)[0].startswith("utter_processing_time"), responses(messages)
+
+
+@pytest.mark.parametrize(("text", "typed", "value", "expected"), [
+    ("Mein Behindertenausweis läuft Ende des Jahres ab, was muss ich tun?", "Behindertenausweis",
+     "schwerbehindertenausweis", "schwerbehindertenausweis_verlaengern"),
+    ("Hilfe, mein Ausweis ist weg, ich glaub er wurde mir im Zug geklaut", "Ausweis", "personalausweis",
+     "personalausweis_verlust"),
+    ("Ich brauche einen neuen Personalausweis", "Personalausweis", "personalausweis", "personalausweis"),
+])
+async def test_a_first_message_gets_the_variant_it_describes_around_the_named_document(run_action, text, typed,
+                                                                                     value, expected):
+    tracker = make_tracker(text, "search_service", entities=[_entity(text, typed, value)],
+                           slots={"place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == expected
