@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 
 from actions.context import (
     AMBIGUITY_MARGIN,
+    answer_language,
     entity_spans,
     entity_values,
     foreign_services,
@@ -23,6 +24,7 @@ from actions.context import (
 )
 from bot.catalogue import Service
 from bot.core import Core
+from bot.languages import FOREIGN_LANGUAGES
 from bot.relations import Relations
 from bot.scope import Scope
 from bot.search import GOOD_MATCH, Hit
@@ -69,7 +71,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         variant = None if text.startswith("/") else relations.first_variant(service.id, text)
         if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
             service = related  # named as surely as the entity itself
-        elif not text.startswith("/") and (better := _searched_variant(core, scope, relations, service, text)):
+        elif (not text.startswith("/") and answer_language(tracker) not in FOREIGN_LANGUAGES
+              and (better := _searched_variant(core, scope, relations, service, text))):  # German words only
             service = better  # "Mein Behindertenausweis läuft Ende des Jahres ab": the Verlängerung
         return found(service, "entity")
 
