@@ -28,6 +28,7 @@ from bot.languages import FOREIGN_LANGUAGES
 from bot.relations import Relations
 from bot.scope import Scope
 from bot.search import GOOD_MATCH, Hit
+from bot.text import fold_any_script
 
 #: With a Leistung in focus, a follow-up switches to a searched Leistung only this far above GOOD_MATCH.
 SWITCH_MARGIN = 0.15
@@ -68,7 +69,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
 
     def named(service: Service) -> Focus:
         """A Leistung named with its variant in the same message ("Ausweis geklaut", "my passport was stolen")."""
-        variant = None if text.startswith("/") else relations.first_variant(service.id, text)
+        variant = None if text.startswith("/") else relations.first_variant(service.id, text, service.name, service.synonyms)
         if variant is not None and (related := core.catalogue.get(variant.target)) is not None:
             service = related  # named as surely as the entity itself
         elif (not text.startswith("/") and answer_language(tracker) not in FOREIGN_LANGUAGES
@@ -87,7 +88,14 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
 
     mapped = [(typed, s) for typed, value in entity_spans(tracker, "service")
               if (s := core.catalogue.get(value)) is not None]  # a button, or an entity the synonyms map to an id
-    if other := [s for typed, s in mapped if not (focus is not None and s.id != focus.id and own(typed))]:
+    variant = relations.related(focus.id, kinds) if focus is not None and kinds else None
+
+    def variant_word(typed: str) -> bool:
+        """The entity is only the variant's word ("verloren" read as the Fundbüro after the Reisepass)."""
+        return variant is not None and set(fold_any_script(typed).split()) <= variant.words
+
+    if other := [s for typed, s in mapped
+                 if not (focus is not None and s.id != focus.id and (own(typed) or variant_word(typed)))]:
         return named(other[0])
     if mapped:  # each names the focus in its own words
         return _variant_or_focus(core, relations, focus, kinds)
@@ -100,7 +108,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         return _variant_or_focus(core, relations, focus, kinds)
     if follow and values and all(own(v, documents) for v in values):  # "wie früh müssen wir das anmelden"
         return _variant_or_focus(core, relations, focus, kinds)
-    values = [v for v in values if not own(v, documents)]
+    values = [v for v in values if not (own(v, documents) or variant_word(v))]
     hits = _good(core, own_words)
     threshold = GOOD_MATCH + SWITCH_MARGIN if (focus is not None and follow_up) else GOOD_MATCH
     entity_hits = [h for v in values for h in _good(core, scope.residual(v))]

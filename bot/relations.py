@@ -130,13 +130,19 @@ class Relations:
         kinds = {k: v for k, v in self.kinds_in(text).items() if k in self.second_needs}
         return self.related(source, kinds) if kinds else None
 
-    def first_variant(self, source: str, text: str) -> Variant | None:
+    def first_variant(self, source: str, text: str, name: str = "", synonyms: tuple[str, ...] = ()) -> Variant | None:
         """A variant named in the same message as the Leistung, in German or another language ("mein
         Ausweis wurde geklaut", "my passport was stolen": -> the lost-document Leistung). The NLU maps
-        "Ausweis" to the Personalausweis itself, so the variant words around it must move it along;
-        second needs are not variants."""
+        "Ausweis" to the Personalausweis itself, so the variant words around it must move it along.
+        Not a variant: a second need; a kind the Leistung's ``name`` already says ("Kinderreisepass für
+        meine Tochter" is about the Kinderreisepass); words its own names use ("Expresspass" is the
+        Reisepass in the express procedure)."""
         kinds = {**self.kinds_in(text), **self.kinds_in(text, foreign_only=True)}
-        kinds = {k: v for k, v in kinds.items() if k not in self.second_needs}
+        own_name = fold_any_script(name)
+        names = [own_name, *(fold_any_script(n) for n in synonyms)]
+        kinds = {k: v for k, v in kinds.items() if k not in self.second_needs
+                 and not any(word in own_name for word in self.kinds.get(k, ()))
+                 and not any(word in n for word in v for n in names)}
         return self.related(source, kinds) if kinds else None
 
     def variant_of(self, a: str, b: str) -> bool:

@@ -212,3 +212,13 @@ def test_languages_section_is_checked():
         Relations.parse(doc)
     with pytest.raises(RelationsError, match="languages"):
         Relations.parse({"kinds": {"verlust": ["verloren"]}, "relations": [], "languages": ["en"]})
+
+
+def test_first_variant_skips_what_the_leistung_itself_already_says():
+    relations = get_relations()
+    kinderpass = ("Kinderreisepass", ("Kinderpass",))
+    assert relations.first_variant("kinderreisepass", "für meine Tochter einen Kinderreisepass", *kinderpass) is None
+    assert relations.first_variant("reisepass", "Ich brauche einen Expresspass", "Reisepass beantragen",
+                                   ("Expresspass",)) is None
+    assert relations.first_variant("reisepass", "gibt es einen Notfallpass?", "Reisepass beantragen",
+                                   ("Expresspass",)).target == "vorlaeufiger_reisepass"

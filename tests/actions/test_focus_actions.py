@@ -300,3 +300,34 @@ async def test_a_first_message_gets_the_variant_it_describes_around_the_named_do
                            slots={"place_ags": ULM})
     _, slots = await run_action(ActionAnswerService(), tracker)
     assert slots["service_id"] == expected
+
+
+async def test_a_variant_word_read_as_another_leistung_is_still_the_variant(run_action):
+    """The NLU may map "verloren" to the Fundbüro; after the Reisepass it is the lost passport."""
+    text = "und wenn ich ihn verloren habe?"
+    tracker = make_tracker(text, "search_service", entities=[_entity(text, "verloren", "fundsache")],
+                           slots={"service_id": "reisepass", "place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == "reisepass_verlust"
+
+
+@pytest.mark.parametrize(("text", "typed", "value", "expected"), [
+    ("Kann ich für meine Tochter noch einen Kinderreisepass verlängern lassen?", "Kinderreisepass",
+     "kinderreisepass", "kinderreisepass"),  # a child's Leistung already: "Tochter" is no variant of it
+    ("Ich muss einen Reisepass für meine Tochter beantragen, sie ist 8", "Reisepass", "reisepass",
+     "reisepass_kind"),
+])
+async def test_the_variant_in_a_first_message_is_one_the_leistung_is_not_already(run_action, text, typed, value,
+                                                                                 expected):
+    tracker = make_tracker(text, "search_service", entities=[_entity(text, typed, value)],
+                           slots={"place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == expected
+
+
+async def test_an_unmapped_variant_word_entity_is_the_variant_too(run_action):
+    text = "und wenn ich ihn verloren habe?"
+    tracker = make_tracker(text, "search_service", entities=[_entity(text, "verloren")],
+                           slots={"service_id": "fuehrerschein", "place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == "fuehrerschein_verlust"
