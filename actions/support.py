@@ -73,6 +73,10 @@ class ActionOutOfScope(SafeAction):
             focus = resolve_focus(c, scope, relations, tracker)
             if focus.how == "variant":  # "und für mein Kind?"
                 return answer_service(dispatcher, c, tracker, focus.service, place_from_message(c, tracker))
+        else:  # "Wie viel Vorlauf brauche ich für einen Reisepass? Wir reisen nach Kanada": the NLU names the id
+            focus = resolve_focus(c, scope, relations, tracker, follow_up=False)
+            if focus.how == "entity" and focus.service is not None:
+                return answer_service(dispatcher, c, tracker, focus.service, place_from_message(c, tracker))
         if (events := handoff_if_stuck(dispatcher, c, tracker)) is not None:
             return events
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -331,3 +331,17 @@ async def test_an_unmapped_variant_word_entity_is_the_variant_too(run_action):
                            slots={"service_id": "fuehrerschein", "place_ags": ULM})
     _, slots = await run_action(ActionAnswerService(), tracker)
     assert slots["service_id"] == "fuehrerschein_verlust"
+
+
+async def test_a_leistung_named_in_a_message_filed_as_off_topic_is_answered(run_action):
+    text = "Wie viel Vorlauf brauche ich für einen Reisepass? Wir reisen im August nach Kanada"
+    tracker = make_tracker(text, "out_of_scope", entities=[_entity(text, "Reisepass", "reisepass")],
+                           slots={"place_ags": ULM})
+    messages, slots = await run_action(ActionOutOfScope(), tracker)
+    assert slots["service_id"] == "reisepass" and "utter_out_of_scope" not in responses(messages)
+
+
+async def test_off_topic_without_a_named_leistung_stays_off_topic(run_action):
+    tracker = make_tracker("Was kostet ein Flug nach Mallorca?", "out_of_scope", slots={"place_ags": ULM})
+    messages, slots = await run_action(ActionOutOfScope(), tracker)
+    assert "service_id" not in slots
