@@ -103,7 +103,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         return Focus(focus, False, "focus") if focus else Focus(None)
 
     variant_words = frozenset().union(*kinds.values()) if kinds else frozenset()
-    own_words = scope.residual(text, variant_words | scope.place_statement)  # words that may name a different Leistung
+    moving = scope.moving if focus is not None and core.place(text).in_bw is not None else frozenset()  # "wir ziehen nach …"
+    own_words = scope.residual(text, variant_words | scope.place_statement | moving)  # may name a different Leistung
     if own(scope.need_words(text), documents):  # "… beilegen, Geburtsurkunden?" about the Unterhaltsvorschuss
         return _variant_or_focus(core, relations, focus, kinds)
     if follow and values and all(own(v, documents) for v in values):  # "wie früh müssen wir das anmelden"

@@ -48,6 +48,8 @@ class Scope:
     actions: frozenset[str] = frozenset()
     #: every question-type word, also of the groups without a question of their own ("beantragen")
     question_words: tuple[str, ...] = ()
+    #: words of moving house: with a Leistung in focus and a place named, they only give the place
+    moving: frozenset[str] = frozenset()
 
     def adjacent(self, text: str) -> Topic | None:
         """The adjacent topic the message is about (first in file order), or None."""
@@ -140,7 +142,8 @@ def parse_scope(adjacent: dict, words: dict, questions: dict | None = None) -> S
                  _list(handoff, "words", "handoff"), _list(handoff, "ausser", "handoff"),
                  frozenset(_list(words, "wohnort", "dialogue_words")),
                  frozenset(_list(words, "handlungen", "dialogue_words")),
-                 tuple(w for ws in groups.values() for w in ws))
+                 tuple(w for ws in groups.values() for w in ws),
+                 frozenset(_list(words, "umzug", "dialogue_words")))
 
 
 def _read(path: Path) -> dict:

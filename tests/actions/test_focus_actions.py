@@ -345,3 +345,21 @@ async def test_off_topic_without_a_named_leistung_stays_off_topic(run_action):
     tracker = make_tracker("Was kostet ein Flug nach Mallorca?", "out_of_scope", slots={"place_ags": ULM})
     messages, slots = await run_action(ActionOutOfScope(), tracker)
     assert "service_id" not in slots
+
+
+@pytest.mark.parametrize(("focus", "text", "place"), [
+    ("kfz_zulassung", "wir ziehen aber nächste woche nach Mannheim, also da", "Mannheim"),
+    ("finanzamt_finden", "und wenn ich nach Heidelberg umziehe?", "Heidelberg"),
+])
+async def test_moving_to_another_place_keeps_the_leistung_in_focus(run_action, focus, text, place):
+    start = text.index(place)
+    entity = {"entity": "place", "start": start, "end": start + len(place), "value": place}
+    tracker = make_tracker(text, "search_service", entities=[entity], slots={"service_id": focus, "place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots.get("service_id", focus) == focus
+
+
+async def test_moving_without_a_leistung_in_focus_is_still_the_anmeldung(run_action):
+    tracker = make_tracker("wir ziehen nach Stuttgart, was muss ich machen?", "search_service", slots={})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots["service_id"] == "wohnsitz_anmelden"
