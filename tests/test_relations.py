@@ -122,6 +122,7 @@ def test_clauses_split_at_punctuation_and_conjunctions():
     ("Personalausweis und Reisepass beantragen", ["personalausweis", "reisepass"]),
     ("Ich brauche einen neuen Personalausweis, ich wohne in Fellbach", ["personalausweis"]),
     ("Hund anmelden und Hundesteuer zahlen", ["hund_anmelden"]),
+    ("Mein Vater ist gestorben, was ist mit seinem Auto?", ["sterbefall_anzeigen", "kfz_ummeldung"]),  # Halterwechsel
 ])
 def test_needs_in_order_of_mention(core, text, expected):
     needs = find_needs(core, get_relations(), text, get_scope().need_words)
