@@ -80,11 +80,12 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     payload = text.startswith("/")
     follow = focus is not None and follow_up and not payload
     kinds = relations.kinds_in(text) if focus is not None and not payload else {}
-    documents = follow and _asks_documents(scope, tracker, text)
+    documents = focus is not None and not payload and _asks_documents(scope, tracker, text)
 
     def own(words: str, with_documents: bool = False) -> bool:
-        """The words are the focus's own ("die Anmeldung" while the Gewerbeanmeldung is in focus)."""
-        return follow and core.covered(focus, words, with_documents) >= OWN_WORDS
+        """The words are the focus's own ("die Anmeldung" while the Gewerbeanmeldung is in focus), also
+        when the NLU reads the follow-up as a new search ("Wie viel Steuer zahlt man für einen Hund?")."""
+        return focus is not None and not payload and core.covered(focus, words, with_documents) >= OWN_WORDS
 
     mapped = [(typed, s) for typed, value in entity_spans(tracker, "service")
               if (s := core.catalogue.get(value)) is not None]  # a button, or an entity the synonyms map to an id
@@ -107,7 +108,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     own_words = scope.residual(text, variant_words | scope.place_statement | moving)  # may name a different Leistung
     if own(scope.need_words(text), documents):  # "… beilegen, Geburtsurkunden?" about the Unterhaltsvorschuss
         return _variant_or_focus(core, relations, focus, kinds)
-    if follow and values and all(own(v, documents) for v in values):  # "wie früh müssen wir das anmelden"
+    if values and all(own(v, documents) for v in values):  # "wie früh müssen wir das anmelden"
         return _variant_or_focus(core, relations, focus, kinds)
     values = [v for v in values if not (own(v, documents) or variant_word(v))]
     hits = _good(core, own_words)

@@ -363,3 +363,11 @@ async def test_moving_without_a_leistung_in_focus_is_still_the_anmeldung(run_act
     tracker = make_tracker("wir ziehen nach Stuttgart, was muss ich machen?", "search_service", slots={})
     _, slots = await run_action(ActionAnswerService(), tracker)
     assert slots["service_id"] == "wohnsitz_anmelden"
+
+
+async def test_the_focus_own_words_hold_when_the_nlu_reads_a_new_search(run_action):
+    text = "Wie viel Steuer zahlt man in Ulm im Jahr für einen Hund?"
+    tracker = make_tracker(text, "search_service", entities=[_entity(text, "Steuer")],
+                           slots={"service_id": "hund_anmelden", "place_ags": ULM})
+    _, slots = await run_action(ActionAnswerService(), tracker)
+    assert slots.get("service_id", "hund_anmelden") == "hund_anmelden"
