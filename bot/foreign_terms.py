@@ -31,37 +31,44 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(w.casefold()[:STEM] for w in _WORD.findall(text[:MAX_CHARS]) if len(w) >= 3)
 
 
+def whole_words(text: str) -> frozenset[str]:
+    """The words of ``text`` as typed (case folded), with at least 3 letters."""
+    return frozenset(w.casefold() for w in _WORD.findall(text[:MAX_CHARS]) if len(w) >= 3)
+
+
 @dataclass(frozen=True)
 class ForeignTerms:
-    """(stems of an annotated span, catalogue id) pairs."""
+    """(stems of an annotated span, catalogue id, the span's whole words) triples."""
 
-    terms: tuple[tuple[frozenset[str], str], ...] = ()
+    terms: tuple[tuple[frozenset[str], str, frozenset[str]], ...] = ()
 
     @classmethod
     def load(cls, folder: Path) -> ForeignTerms:
-        seen: set[tuple[frozenset[str], str]] = set()
+        seen: set[tuple[frozenset[str], str, frozenset[str]]] = set()
         for path in sorted(folder.glob("*/*.yml")) if folder.is_dir() else []:
             if path.stat().st_size > MAX_FILE_BYTES:
                 continue
             for span, service_id in ANNOTATION.findall(path.read_text(encoding="utf-8")):
                 if key := stems(span):
-                    seen.add((key, service_id))
-        return cls(tuple(sorted(seen, key=lambda t: (t[1], sorted(t[0])))))
+                    seen.add((key, service_id, whole_words(span)))
+        return cls(tuple(sorted(seen, key=lambda t: (t[1], sorted(t[0]), sorted(t[2])))))
 
     def service_id(self, text: str) -> str | None:
         """The catalogue id the words of ``text`` name, or None (unknown or ambiguous)."""
-        words = stems(text)
+        words, whole = stems(text), whole_words(text)
         if not words:
             return None
-        best: dict[str, tuple[float, float, int]] = {}
-        for term, service_id in self.terms:
+        best: dict[str, tuple[float, float, int, int]] = {}
+        for term, service_id, term_words in self.terms:
             common = len(words & term)
             if not common:
                 continue
             # the span's words covered first, then how much of the annotation the span is ("passport"
-            # is the annotation "passport" of the Reisepass more than "lost passport")
-            score = (common / len(words), common / len(term), common)
-            if score > best.get(service_id, (0.0, 0.0, 0)):
+            # is the annotation "passport" of the Reisepass more than "lost passport"), then whether
+            # an annotation is exactly the typed words: "Kindergeld" and "Kinderzuschlag" share only
+            # their first letters
+            score = (common / len(words), common / len(term), int(whole == term_words), common)
+            if score > best.get(service_id, (0.0, 0.0, 0, 0)):
                 best[service_id] = score
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
         if not ranked or ranked[0][1][0] < MIN_COVERAGE:

@@ -54,3 +54,13 @@ def test_the_real_training_data_names_the_common_leistungen() -> None:
     assert real.service_id("kimlik kartı") == "personalausweis"
     assert real.service_id("bulky waste") == "sperrmuell"
     assert real.service_id("новий закордонний паспорт") == "reisepass"
+
+
+@pytest.mark.parametrize(("text", "service_id"), [
+    ("Kindergeld", "kindergeld"), ("Kinderzuschlag", "kinderzuschlag"), ("Führungszeugnis", "fuehrungszeugnis"),
+])
+def test_a_german_word_annotated_exactly_beats_words_that_only_share_its_first_letters(text, service_id) -> None:
+    """"Kindergeld" and "Kinderzuschlag" share the stem "kind": the annotation that is exactly the typed
+    word decides; a stem alone ("зареєструвати") stays ambiguous."""
+    real = ForeignTerms.load(Path(__file__).resolve().parents[1] / "data" / "nlu_i18n")
+    assert real.service_id(text) == service_id
