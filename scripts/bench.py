@@ -132,8 +132,11 @@ def tenants_file(port: int, directory: Path) -> Path:
 #: ``embedded`` is what ``make run`` starts; ``production`` what ``make run PROFILE=production`` starts;
 #: ``embedded-2``: the default profile with two Rasa processes (both cores), routed by sender;
 #: ``embedded-unpatched``: ``embedded`` with Rasa as shipped (``BOT_RASA_PATCHES=off``), the "before"
-#: of bot/launcher/rasa_patches.py in the same run.
-CONFIGS = {"embedded": ("dev", 1, 1), "embedded-unpatched": ("dev", 1, 1), "embedded-2": ("dev", 2, 1),
+#: of bot/launcher/rasa_patches.py and bot/launcher/tracker_cache.py in the same run;
+#: ``embedded-nocache``: ``embedded`` with Rasa's own SQL tracker store (``BOT_TRACKER_CACHE=off``),
+#: the "before" of the tracker cache alone.
+CONFIGS = {"embedded": ("dev", 1, 1), "embedded-unpatched": ("dev", 1, 1), "embedded-nocache": ("dev", 1, 1),
+           "embedded-2": ("dev", 2, 1),
            "production": ("production", 2, 2)}
 DEFAULT_CONFIGS = "stock,embedded-unpatched,embedded,embedded-2,production"
 
@@ -148,6 +151,8 @@ class OurStack:
         port = free_port()
         self.database: str | None = None
         rasa_env: dict[str, str] = {"BOT_RASA_PATCHES": "off"} if name.endswith("-unpatched") else {}
+        if name.endswith("-nocache"):
+            rasa_env["BOT_TRACKER_CACHE"] = "off"
         redis_url = None
         if profile == "production":
             from bot.staff.trackers import production_env

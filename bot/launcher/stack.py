@@ -44,6 +44,8 @@ QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "LO
 RUN_DIR = PROJECT_ROOT / "build" / "run"
 SECRET_FILE = RUN_DIR / "rasa-jwt.secret"
 STATE_FILE = RUN_DIR / "stack.json"
+#: bot.launcher.tracker_cache.STORE_TYPE (not imported here: that module loads Rasa).
+TRACKER_STORE_TYPE = "bot.launcher.tracker_cache.CachedSQLTrackerStore"
 PRODUCTION_ENDPOINTS = PROJECT_ROOT / "config" / "production" / "endpoints.yml"
 GATEWAY_VENV = PROJECT_ROOT / ".venv-gateway"
 
@@ -110,7 +112,10 @@ class Stack:
         data = (yaml.safe_load(source.read_text(encoding="utf-8")) if source.is_file() else None) or {}
         data["action_endpoint"] = {"url": f"http://{LOOPBACK}:{actions_port}/webhook"}
         if self.tracker_db is not None:
-            data["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)}
+            data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.tracker_db)}
+        as_shipped = self.rasa_env.get("BOT_RASA_PATCHES", "on").lower() == "off"
+        if (as_shipped or self.rasa_env.get("BOT_TRACKER_CACHE", "on").lower() == "off") and "tracker_store" in data:
+            data["tracker_store"]["type"] = "SQL"  # Rasa's own store (make bench's "before")
         handle, path = tempfile.mkstemp(prefix="endpoints-", suffix=".yml")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             yaml.safe_dump(data, out, allow_unicode=True)

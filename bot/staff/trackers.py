@@ -54,10 +54,15 @@ def read_endpoints(path: Path, environ: dict[str, str] | None = None) -> dict[st
     return yaml.safe_load(text) or {}
 
 
+#: Rasa's SQL store and ours with the per-sender cache (bot.launcher.tracker_cache.STORE_TYPE):
+#: the same table, so the staff tools read both.
+SQL_STORE_TYPES = ("sql", "bot.launcher.tracker_cache.cachedsqltrackerstore")
+
+
 def url_from_endpoints(path: Path, environ: dict[str, str] | None = None) -> str:
     """The SQLAlchemy URL of the ``tracker_store`` section (Rasa's SQL tracker store keys)."""
     conf = read_endpoints(path, environ).get("tracker_store") or {}
-    if str(conf.get("type", "")).lower() != "sql":
+    if str(conf.get("type", "")).lower() not in SQL_STORE_TYPES:
         raise StoreError(f"{path}: tracker_store ist kein SQL-Tracker-Store (type: SQL)")
     dialect = str(conf.get("dialect") or "sqlite")
     host = str(conf.get("url") or "") or None

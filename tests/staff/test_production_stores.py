@@ -112,6 +112,41 @@ def test_tracker_store_is_postgresql_and_round_trips(prod_env: dict[str, str]) -
         sql.engine.dispose()
 
 
+def test_cached_store_on_postgresql_sees_what_another_replica_writes(prod_env: dict[str, str]) -> None:
+    """Two Rasa replicas share the database: the cache of one must never hide the other's writes."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SlotSet
+
+    from bot.launcher.tracker_cache import CachedSQLTrackerStore
+
+    store = _tracker_store()
+    cached = _unwrap(store)
+    assert isinstance(cached, CachedSQLTrackerStore)
+    other = SQLTrackerStore(cached.domain, host=prod_env["DB_HOST"], port=prod_env["DB_PORT"], dialect="postgresql",
+                            db=prod_env["DB_NAME"], username=prod_env["DB_USER"])
+    sender = f"prod-{uuid.uuid4().hex[:8]}"
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    async def scenario() -> tuple[str | None, str | None, int]:
+        await store.save(DialogueStateTracker.from_events(sender, _events(sender, "Hund anmelden", time.time())))
+        mine = await store.retrieve(sender)  # from the cache
+        mine.update(SlotSet("service_id", "hundesteuer"))
+        await store.save(mine)
+        theirs = await other.retrieve(sender)
+        theirs.update(SlotSet("service_id", "reisepass"))
+        await other.save(theirs)
+        seen = await store.retrieve(sender)
+        return mine.get_slot("service_id"), seen.get_slot("service_id"), len(seen.events)
+
+    try:
+        mine, seen, count = asyncio.run(scenario())
+        assert (mine, seen, count) == ("hundesteuer", "reisepass", 8)
+        assert cached.hits == 1 and cached.misses == 1
+    finally:
+        cached.engine.dispose()
+        other.engine.dispose()
+
+
 def test_redis_lock_store_serialises_a_conversation(prod_env: dict[str, str]) -> None:
     from rasa.core.lock_store import LockStore, RedisLockStore
     from rasa.utils.endpoints import read_endpoint_config
