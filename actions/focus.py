@@ -64,6 +64,8 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     text = message_text(tracker)
     values = entity_values(tracker, "service")
 
+    payload = text.startswith("/")
+
     def found(service: Service, how: str) -> Focus:
         return Focus(service, focus is None or service.id != focus.id, how)
 
@@ -77,7 +79,6 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
             service = better  # "Mein Behindertenausweis läuft Ende des Jahres ab": the Verlängerung
         return found(service, "entity")
 
-    payload = text.startswith("/")
     follow = focus is not None and follow_up and not payload
     kinds = relations.kinds_in(text) if focus is not None and not payload else {}
     documents = focus is not None and not payload and _asks_documents(scope, tracker, text)
@@ -87,8 +88,11 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         when the NLU reads the follow-up as a new search ("Wie viel Steuer zahlt man für einen Hund?")."""
         return focus is not None and not payload and core.covered(focus, words, with_documents) >= OWN_WORDS
 
+    # A button, an entity the synonyms map to an id, or, with nothing in focus, one that is a name or
+    # synonym written with a hyphen, as Leichte Sprache does ("Reise-Pass"; the NLU maps only exact spellings).
     mapped = [(typed, s) for typed, value in entity_spans(tracker, "service")
-              if (s := core.catalogue.get(value)) is not None]  # a button, or an entity the synonyms map to an id
+              if (s := core.catalogue.get(value) or (core.exactly_named(typed) if focus is None and not payload
+                                                     and "-" in typed else None)) is not None]
     variant = relations.related(focus.id, kinds) if focus is not None and kinds else None
 
     def variant_word(typed: str) -> bool:

@@ -12,7 +12,7 @@ from actions.context import answer_language, message_text, place_from_message
 from actions.facts_text import fees_text
 from actions.flows import answer_service, apply_place, handoff, not_understood, say_office, say_only_german
 from actions.focus import SWITCH_MARGIN, Focus, resolve_focus
-from actions.followups import part_action
+from actions.followups import part_action, words_ask_instead
 from actions.scope import answer_first_need, first_of, scope_reply
 from bot.search import GOOD_MATCH
 
@@ -29,6 +29,12 @@ class FocusAnswer(tuple):
         obj = super().__new__(cls, (c, service, events))
         obj.said = frozenset(said)
         return obj
+
+
+async def _asked_instead(kind: str, tracker: Tracker):
+    """The action of the follow-up the words ask for when the NLU filed it under ``kind`` (or None)."""
+    scope, _ = await dialogue_data()
+    return part_action(words_ask_instead(kind, scope, message_text(tracker)))
 
 
 async def _service_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker):
@@ -127,6 +133,8 @@ class ActionAnswerOnline(SafeAction):
         return "action_answer_online"
 
     async def act(self, dispatcher, tracker, domain):
+        if (other := await _asked_instead("online", tracker)) is not None:
+            return await other.act(dispatcher, tracker, domain)
         answer = await _service_or_ask(dispatcher, tracker)
         c, service, events = answer
         if service is not None and "online" not in answer.said:
@@ -145,6 +153,8 @@ class ActionAnswerDocuments(SafeAction):
         return "action_answer_documents"
 
     async def act(self, dispatcher, tracker, domain):
+        if (other := await _asked_instead("documents", tracker)) is not None:
+            return await other.act(dispatcher, tracker, domain)
         answer = await _service_or_ask(dispatcher, tracker)
         c, service, events = answer
         if service is not None and "documents" not in answer.said:
@@ -164,6 +174,8 @@ class ActionAnswerFees(SafeAction):
         return "action_answer_fees"
 
     async def act(self, dispatcher, tracker, domain):
+        if (other := await _asked_instead("fees", tracker)) is not None:
+            return await other.act(dispatcher, tracker, domain)
         c, service, events = await _service_or_ask(dispatcher, tracker)
         if service is not None:
             language = answer_language(tracker)

@@ -17,6 +17,14 @@ from bot.languages import Languages, Texts
 from bot.places import PlaceResolver, PlaceResult, Register
 from bot.responsibility import Office, Responsibility
 from bot.search import GOOD_MATCH, Hit, ServiceSearch
+from bot.text import bounded
+
+#: An entity longer than this is no single name or synonym.
+MAX_SPELLED = 80
+#: Search score of words that are all one name or synonym of a Leistung, and how far ahead of the
+#: next Leistung it must be to count as named (:meth:`Core.exactly_named`).
+EXACT = 0.999
+EXACT_MARGIN = 0.15
 
 
 def _read_word_list(path: Path) -> set[str]:
@@ -117,6 +125,16 @@ class Core:
         if self._foreign is None:
             self._foreign = ForeignTerms.load(PROJECT_ROOT / "data" / "nlu_i18n")
         return self._foreign.service_id(text)
+
+    def exactly_named(self, words: str) -> Service | None:
+        """The Leistung that ``words`` (an entity the NLU found) are exactly a name or synonym of, spelled
+        as the citizen likes ("Reise-Pass", "reisepaß"), clearly ahead of every other; else None."""
+        hits = self.search(bounded(words)[:MAX_SPELLED], 2)
+        if not hits or hits[0].score < EXACT:
+            return None
+        if len(hits) > 1 and hits[1].score > hits[0].score - EXACT_MARGIN:
+            return None
+        return hits[0].service
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """Ranked services; place names in the text are not counted as service words."""

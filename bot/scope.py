@@ -18,7 +18,7 @@ from bot.config import catalogue_dir
 from bot.keywords import contains, normalise_keywords
 from bot.question_words import FILE as QUESTION_WORDS_FILE
 from bot.question_words import QUESTION_TYPES, QuestionWordsError, parse_question_words
-from bot.text import tokens
+from bot.text import tokens, tokens_with_compounds
 
 #: Longest message that is analysed word by word (longer texts are cut; the work stays bounded).
 MAX_WORDS = 80
@@ -74,9 +74,15 @@ class Scope:
                 return kind
         return None
 
-    def residual(self, text: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
-        """The words that could name a Leistung: without question-type, filler and ``drop`` words."""
+    def question_types(self, text: str) -> list[str]:
+        """Every follow-up question type the words carry, in :data:`QUESTION_TYPES` order."""
         words = tokens(text)[:MAX_WORDS]
+        return [kind for kind in QUESTION_TYPES if _positions(words, self.questions.get(kind, ()))]
+
+    def residual(self, text: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
+        """The words that could name a Leistung: without question-type, filler and ``drop`` words.
+        A hyphenated compound stays whole ("reise-pass"): the search reads it as the catalogue's word."""
+        words = tokens_with_compounds(text)[:MAX_WORDS]
         question = _positions(words, self.question_words)
         return " ".join(w for i, w in enumerate(words)
                         if i not in question and w not in self.fillers and w not in drop)

@@ -16,6 +16,8 @@ import unicodedata
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ALNUM_OR_CYRILLIC = re.compile(r"[^a-z0-9\u0430-\u045f]+")
+#: A compound written with hyphens, as Leichte Sprache does ("Reise-Pass", "Personal-Ausweis").
+_HYPHEN_COMPOUND = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
 
 #: Characters of one message that the domain core reads (the rest is ignored).
 MAX_TEXT_CHARS = 1000
@@ -52,6 +54,18 @@ def tokens(text: str) -> list[str]:
     """Folded word tokens (unbounded: for data files; use :func:`message_words` for messages)."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def tokens_with_compounds(text: str) -> list[str]:
+    """:func:`tokens`, but a hyphenated compound stays one token ("Reise-Pass" -> "reise-pass"), so
+    that text rebuilt from the tokens still shows the service search the compound."""
+    out: list[str] = []
+    pos = 0
+    for match in _HYPHEN_COMPOUND.finditer(text):
+        out += tokens(text[pos:match.start()])
+        out.append("-".join(tokens(match.group())))
+        pos = match.end()
+    return out + tokens(text[pos:])
 
 
 def bounded(text: str | None) -> str:

@@ -27,3 +27,10 @@ def test_german_word_frequencies_match_the_wordfreq_package():
 
     for word in ("falsch", "malsch", "Fellbach", "stuttgart", "stutgart", "straße", "hund", "xqzvw"):
         assert zipf(word) == zipf_frequency(word, "de"), word
+
+
+def test_hyphenated_compounds_stay_one_token() -> None:
+    from bot.text import tokens_with_compounds
+
+    assert tokens_with_compounds("Einen neuen Reise-Pass, bitte. E-Mail?") == ["einen", "neuen", "reise-pass", "bitte", "e", "mail"]
+    assert tokens_with_compounds("Kfz-Zulassungs-Stelle in Neu-Ulm") == ["kfz-zulassungs-stelle", "in", "neu-ulm"]

@@ -371,3 +371,30 @@ async def test_the_focus_own_words_hold_when_the_nlu_reads_a_new_search(run_acti
                            slots={"service_id": "hund_anmelden", "place_ags": ULM})
     _, slots = await run_action(ActionAnswerService(), tracker)
     assert slots.get("service_id", "hund_anmelden") == "hund_anmelden"
+
+
+@pytest.mark.parametrize(("action", "text", "intent", "answer"), [
+    (ActionAnswerDocuments(), "Welche Gebühr fällt da an?", "ask_documents", "utter_service_fees"),
+    (ActionAnswerFees(), "Was muss ich alles mitbringen?", "ask_fees", "utter_service_documents_for"),
+    (ActionAnswerDocuments(), "Geht das auch online?", "ask_documents", "utter_service_online"),
+    # mixed words: the NLU's choice stands
+    (ActionAnswerDocuments(), "Welche Unterlagen brauche ich für den Online-Antrag?", "ask_documents",
+     "utter_service_documents_for"),
+])
+async def test_the_words_of_a_follow_up_overrule_a_misfiled_question_type(run_action, action, text, intent, answer):
+    """'Mit welcher Gebühr … muss ich rechnen?' filed as a documents question still gets the fee."""
+    tracker = make_tracker(text, intent, slots={"service_id": "reisepass", "place_ags": ULM})
+    messages, slots = await run_action(action, tracker)
+    assert responses(messages) == [answer]
+    assert _names(messages) == {"Reisepass beantragen"}
+
+
+async def test_a_first_message_with_a_hyphenated_name_gets_that_leistung(run_action):
+    """Leichte Sprache writes compounds with a hyphen; the NLU's entity 'Reise-Pass' maps to no id."""
+    text = "Ich brauche einen neuen Reise-Pass. Ich fliege in den Urlaub."
+    start = text.index("Reise-Pass")
+    entity = {"entity": "service", "value": "Reise-Pass", "start": start, "end": start + len("Reise-Pass")}
+    tracker = make_tracker(text, "ask_processing_time", entities=[entity], slots={"place_ags": ULM})
+    messages, slots = await run_action(ActionAnswerDocuments(), tracker)
+    assert slots["service_id"] == "reisepass"
+    assert "utter_service_summary" in responses(messages)
