@@ -31,14 +31,16 @@ def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker
 
 
 def answer_first_need(dispatcher: CollectingDispatcher, core: Core, scope: Scope, relations: Relations,
-                      tracker: Tracker, place: PlaceResult | None, first: Service | None = None) -> list[dict] | None:
+                      tracker: Tracker, place: PlaceResult | None, first: Service | None = None,
+                      first_searched: bool = False) -> list[dict] | None:
     """Several needs in one message: answer the first, offer the others as buttons. None if only one.
 
-    ``first``: the Leistung the whole message names (else the first clause that names one)."""
+    ``first``: the Leistung the whole message names (else the first clause that names one);
+    ``first_searched``: found by the search, not named by the NLU (:func:`bot.needs.find_needs`)."""
     text = message_text(tracker)
     if not text or text.startswith("/"):
         return None
-    needs = find_needs(core, relations, text, scope.need_words, first, scope.names_own_need)
+    needs = find_needs(core, relations, text, scope.need_words, first, scope.names_own_need, first_searched)
     if len(needs) < 2:
         return None
     events = answer_service(dispatcher, core, tracker, needs[0].service, place)

@@ -35,7 +35,8 @@ async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
             return await part.act(dispatcher, tracker, domain)
         return None
     place = place_from_message(c, tracker)
-    if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus))) is not None:
+    if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus),
+                                     first_searched=focus.how == "search")) is not None:
         return events
     if focus.service is not None and (focus.how != "search" or focus.score >= GOOD_MATCH + SWITCH_MARGIN):
         return answer_service(dispatcher, c, tracker, focus.service, place)

@@ -35,6 +35,7 @@ class Need:
     service: Service
     part: str
     score: float
+    related: bool = False  # a second need of the first by relations.yml
 
 
 def clauses(text: str) -> list[str]:
@@ -44,7 +45,8 @@ def clauses(text: str) -> list[str]:
 
 
 def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str], str] = lambda s: s,
-               first: Service | None = None, own_need: Callable[[str], bool] = bool) -> list[Need]:
+               first: Service | None = None, own_need: Callable[[str], bool] = bool,
+               first_searched: bool = False) -> list[Need]:
     """Distinct Leistungen the message asks for, in the order of mention.
 
     ``clean``: turns a clause into the words that may name a Leistung (drops question words).
@@ -52,6 +54,10 @@ def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str
     ``own_need``: whether a later clause can name a need of its own ("wie abmelden?" cannot). The needs keep the order
     of mention when the first clause names a Leistung clearly (and ``first`` is among the needs);
     otherwise ``first`` leads and the clauses add the others.
+    ``first_searched``: ``first`` was found by searching the whole message, not named by the NLU. When the
+    clauses name a first need and a second need of it by relations.yml, they lead: the whole message mixes
+    the words of both ("Mein Vater ist gestorben und sein Auto steht noch auf ihn zugelassen" searches best
+    as a car registration).
     """
     parts = clauses(text)
     if len(parts) < 2:  # one clause is one need, however many words it has
@@ -60,6 +66,8 @@ def find_needs(core: Core, relations: Relations, text: str, clean: Callable[[str
     if len(ordered) >= 2 and ordered[0].score >= PART_MATCH and (
             first is None or any(n.service.id == first.id for n in ordered)):
         return ordered
+    if first_searched and len(ordered) >= 2 and any(n.related for n in ordered[1:]):
+        return ordered  # _collect took the first clause only at FIRST_MATCH or better
     if first is None:
         if ordered and (lead := _earlier_lead(core, relations, parts, clean, ordered[0].service)):
             return _collect(core, relations, parts, clean, [lead], own_need)
@@ -101,13 +109,13 @@ def _collect(core: Core, relations: Relations, parts: list[str], clean: Callable
         head = needs[0].service.id
         if hits and hits[0].service.id == head:  # the clause about the first need itself
             continue
-        service, score = None, 0.0
+        service, score, by_relation = None, 0.0, False
         second = relations.second_need(head, part)
         if second is not None and (related := core.catalogue.get(second.target)) is not None:
-            service, score = related, 1.0
+            service, score, by_relation = related, 1.0, True
         elif (hits and hits[0].score >= PART_MATCH and own_need(part)
               and not relations.variant_of(head, hits[0].service.id)):
             service, score = hits[0].service, hits[0].score
         if service is not None and all(n.service.id != service.id for n in needs):
-            needs.append(Need(service, part, score))
+            needs.append(Need(service, part, score, by_relation))
     return needs

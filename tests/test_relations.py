@@ -154,6 +154,19 @@ def test_variant_in_a_later_clause_is_no_second_need(core):
     assert [n.service.id for n in needs] == ["vorlaeufiger_reisepass"]
 
 
+def test_clauses_with_a_related_second_need_lead_over_the_whole_message_search(core):
+    """The whole message searches best as a car registration; the clauses say: a death, and the car."""
+    text = "Mein Vater ist gestorben und sein Auto ist noch auf ihn angemeldet"
+    scope = get_scope()
+    first = core.search(scope.need_words(text), 1)[0].service
+    needs = find_needs(core, get_relations(), text, scope.need_words, first, scope.names_own_need, first_searched=True)
+    assert [n.service.id for n in needs][:1] == ["sterbefall_anzeigen"] and len(needs) == 2
+    # named by the NLU, the Leistung leads as before
+    assert first.id == "kfz_zulassung"
+    named = find_needs(core, get_relations(), text, scope.need_words, first, scope.names_own_need)
+    assert named[0].service.id == "kfz_zulassung"
+
+
 def test_validate_reports_an_unknown_second_need_kind(tmp_path):
     root = _project(tmp_path, "kinds:\n  hund: [hund]\nsecond_needs: [hund, katze]\nrelations:\n"
                                "  - {from: wohnsitz_anmelden, kind: hund, to: hund_anmelden}\n")
