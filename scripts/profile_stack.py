@@ -36,6 +36,8 @@ MARKERS = {
     "jsonschema (validation of action results)": ("jsonschema/",),
     "tracker store: save": ("tracker_store.py:", "save"),
     "tracker store: retrieve": ("tracker_store.py:", "retrieve"),
+    "cached tracker store: save": ("tracker_cache.py:", "save"),
+    "cached tracker store: retrieve": ("tracker_cache.py:", "retrieve"),
     "SQLAlchemy": ("sqlalchemy/",),
     "DIET / TensorFlow": ("tensorflow/",),
     "featurizers (spaCy, count vectors, regex)": ("nlu/featurizers/",),
@@ -81,7 +83,7 @@ async def load(base: str, concurrency: int, seconds: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", default="embedded", choices=("embedded", "embedded-unpatched"))
+    parser.add_argument("--config", default="embedded", choices=("embedded", "embedded-unpatched", "embedded-nocache"))
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=30.0)
     args = parser.parse_args(argv)
