@@ -68,11 +68,7 @@ class Scope:
 
     def question_type(self, text: str) -> str | None:
         """Which follow-up question the words carry ("Was kostet das?" -> "fees"), or None."""
-        words = tokens(text)[:MAX_WORDS]
-        for kind in QUESTION_TYPES:
-            if _positions(words, self.questions.get(kind, ())):
-                return kind
-        return None
+        return next(iter(self.question_types(text)), None)
 
     def question_types(self, text: str) -> list[str]:
         """Every follow-up question type the words carry, in :data:`QUESTION_TYPES` order."""
