@@ -134,9 +134,10 @@ def tenants_file(port: int, directory: Path) -> Path:
 #: ``embedded-unpatched``: ``embedded`` with Rasa as shipped (``BOT_RASA_PATCHES=off``), the "before"
 #: of bot/launcher/rasa_patches.py and bot/launcher/tracker_cache.py in the same run;
 #: ``embedded-nocache``: ``embedded`` with Rasa's own SQL tracker store (``BOT_TRACKER_CACHE=off``),
-#: the "before" of the tracker cache alone.
+#: the "before" of the tracker cache alone; ``embedded-notrim``: ``embedded`` without giving freed heap
+#: pages back (``BOT_MALLOC_TRIM_SECONDS=off``, bot/launcher/memory.py), the "before" of the trim alone.
 CONFIGS = {"embedded": ("dev", 1, 1), "embedded-unpatched": ("dev", 1, 1), "embedded-nocache": ("dev", 1, 1),
-           "embedded-2": ("dev", 2, 1),
+           "embedded-notrim": ("dev", 1, 1), "embedded-2": ("dev", 2, 1),
            "production": ("production", 2, 2)}
 DEFAULT_CONFIGS = "stock,embedded-unpatched,embedded,embedded-2,production"
 
@@ -150,9 +151,13 @@ class OurStack:
         profile, replicas, workers = CONFIGS[name]
         port = free_port()
         self.database: str | None = None
-        rasa_env: dict[str, str] = {"BOT_RASA_PATCHES": "off"} if name.endswith("-unpatched") else {}
+        rasa_env: dict[str, str] = {}
+        if name.endswith("-unpatched"):  # as before any of our changes: Rasa as shipped, glibc as it is
+            rasa_env.update({"BOT_RASA_PATCHES": "off", "BOT_MALLOC_TRIM_SECONDS": "off"})
         if name.endswith("-nocache"):
             rasa_env["BOT_TRACKER_CACHE"] = "off"
+        if name.endswith("-notrim"):
+            rasa_env["BOT_MALLOC_TRIM_SECONDS"] = "off"
         redis_url = None
         if profile == "production":
             from bot.staff.trackers import production_env
