@@ -21,6 +21,17 @@ def person_or_adjacent(dispatcher, c, scope, tracker) -> list[dict] | None:
     return scope_reply(dispatcher, scope, tracker)
 
 
+async def another_place(dispatcher, c, tracker, domain) -> list[dict] | None:
+    """A message that names a Gemeinde while a Leistung is in focus, misfiled as not understood, as
+    "nein" or as a complaint ("wir ziehen aber nach Mannheim", "nee, wohn in Heilbronn", "Ich bin
+    aber in Tübingen gemeldet"): the office of the Leistung there. None without such a place."""
+    if not tracker.get_slot("service_id") or place_from_message(c, tracker) is None:
+        return None
+    from actions.places import ActionSetPlace  # actions.places imports this module
+
+    return await ActionSetPlace().act(dispatcher, tracker, domain)
+
+
 async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
     """What a misfiled message may still be: a wish for a person, an adjacent topic, a typed follow-up
     about the Leistung in focus, or clearly a Leistung. None if none of these."""
@@ -33,7 +44,7 @@ async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
     if focus.service is not None and not focus.new:
         if (part := part_action(scope.question_type(text))) is not None:
             return await part.act(dispatcher, tracker, domain)
-        return None
+        return await another_place(dispatcher, c, tracker, domain)
     place = place_from_message(c, tracker)
     if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus),
                                      first_searched=focus.how == "search")) is not None:
@@ -115,7 +126,27 @@ class ActionFeedback(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         positive = (tracker.latest_message.get("intent") or {}).get("name") == "feedback_positive"
+        if not positive:  # "Das hilft nicht, ich will einen Menschen" / "Ich bin aber in Tübingen gemeldet"
+            c = await core()
+            scope, _ = await dialogue_data()
+            if scope.wants_person(message_text(tracker)):
+                return handoff(dispatcher, c, tracker)
+            if (events := await another_place(dispatcher, c, tracker, domain)) is not None:
+                return events
         dispatcher.utter_message(response="utter_feedback_positive" if positive else "utter_feedback_negative")
+        return []
+
+
+class ActionDeny(SafeAction):
+    """"Nein": acknowledged; "nee, wohn in Heilbronn" with a Leistung in focus gets its office there."""
+
+    def name(self) -> str:
+        return "action_deny"
+
+    async def act(self, dispatcher, tracker, domain):
+        if (events := await another_place(dispatcher, await core(), tracker, domain)) is not None:
+            return events
+        dispatcher.utter_message(response="utter_deny_ack")
         return []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import actions.base
 from actions.places import ActionSetPlace
-from actions.support import ActionFallback, ActionFeedback, ActionHandoff, ActionOutOfScope
+from actions.support import ActionDeny, ActionFallback, ActionFeedback, ActionHandoff, ActionOutOfScope
 from tests.actions.conftest import make_tracker, responses
 
 
@@ -114,3 +114,36 @@ async def test_shared_plz_asks_which_gemeinde(run_action):
     assert responses(messages) == ["utter_place_ambiguous_plz"]
     assert messages[0]["query"] == "71111"
     assert {b["title"] for b in messages[0]["buttons"]} == {"Waldenbuch (Landkreis Böblingen)", "Filderstadt (Landkreis Esslingen)"}
+
+
+async def _office_place(run_action, action, text: str, intent: str, service: str = "kfz_zulassung"):
+    tracker = make_tracker(text, intent, slots={"service_id": service, "place_ags": "08119020"})
+    messages, slots = await run_action(action, tracker)
+    office = next((m for m in messages if m.get("response") in ("utter_office", "utter_office_no_link")), None)
+    return (office or {}).get("place"), slots.get("place_ags"), responses(messages)
+
+
+async def test_a_place_the_nlu_did_not_understand_still_moves_the_leistung_in_focus(run_action):
+    place, ags, _ = await _office_place(run_action, ActionFallback(), "Wir sind inzwischen nach Heilbronn gezogen, also dort",
+                                        "nlu_fallback")
+    assert (place, ags) == ("Heilbronn", "08121000")
+
+
+async def test_no_with_a_place_gives_the_office_there_and_a_plain_no_is_acknowledged(run_action):
+    place, ags, _ = await _office_place(run_action, ActionDeny(), "nein, Wohnort ist Ulm", "deny", "wohnsitz_anmelden")
+    assert (place, ags) == ("Ulm", "08421000")
+    _, ags, said = await _office_place(run_action, ActionDeny(), "nein danke", "deny")
+    assert said == ["utter_deny_ack"] and ags is None
+    messages, slots = await run_action(ActionDeny(), make_tracker("nein, ich wohne in Ulm", "deny"))  # nothing in focus
+    assert responses(messages) == ["utter_deny_ack"] and slots == {}
+
+
+async def test_a_complaint_naming_a_place_or_asking_for_a_person_is_answered(run_action):
+    place, ags, _ = await _office_place(run_action, ActionFeedback(), "Stimmt nicht, ich bin in Freiburg gemeldet",
+                                        "feedback_negative", "personalausweis")
+    assert (place, ags) == ("Freiburg im Breisgau", "08311000")
+    _, _, said = await _office_place(run_action, ActionFeedback(), "Das bringt nichts, ich will einen Menschen sprechen",
+                                     "feedback_negative")
+    assert said[0].startswith("utter_handoff")
+    _, ags, said = await _office_place(run_action, ActionFeedback(), "Das war leider falsch", "feedback_negative")
+    assert said == ["utter_feedback_negative"] and ags is None
