@@ -30,13 +30,19 @@ from bot.scope import Scope
 from bot.search import GOOD_MATCH, Hit
 from bot.text import fold_any_script
 
-#: With a Leistung in focus, a follow-up switches to a searched Leistung only this far above GOOD_MATCH.
+#: A searched Leistung is taken without an entity only this far above GOOD_MATCH (a misfiled message),
+#: a variant only this far above the named Leistung itself.
 SWITCH_MARGIN = 0.15
 #: A follow-up whose naming words are at least this much the focus's own words (names, synonyms;
 #: for a documents question also its document list) stays with the focus: "was kostet die
 #: Anmeldung?" about the Gewerbeanmeldung, "Reicht der Schwerbehindertenausweis als Nachweis?" about
 #: the Parkausweis (``ServiceSearch.covered``).
 OWN_WORDS = 0.7
+#: With a Leistung in focus, a follow-up switches to a searched Leistung only at this score. A name or
+#: synonym scores 0.85-1.0, also misspelt ("fürungszeugnis" 0.90, "persnalausweis" 0.90); one word of
+#: another Leistung's description scores 0.65-0.80 ("Ausfertigung" -> Lebenspartnerschaftsurkunde,
+#: "Versicherung" -> Sterbeurkunde) and does not name it with confidence (was 0.60: suite +3 turns).
+FOLLOW_UP_SWITCH = 0.8
 
 
 @dataclass
@@ -116,7 +122,7 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
         return _variant_or_focus(core, relations, focus, kinds)
     values = [v for v in values if not (own(v, documents) or variant_word(v))]
     hits = _good(core, own_words)
-    threshold = GOOD_MATCH + SWITCH_MARGIN if (focus is not None and follow_up) else GOOD_MATCH
+    threshold = FOLLOW_UP_SWITCH if (focus is not None and follow_up) else GOOD_MATCH
     entity_hits = [h for v in values for h in _good(core, scope.residual(v))]
     if entity_hits:  # an entity names a Leistung with confidence: rank its candidates by the whole message
         ids = {h.service.id for h in entity_hits}

@@ -398,3 +398,16 @@ async def test_a_first_message_with_a_hyphenated_name_gets_that_leistung(run_act
     messages, slots = await run_action(ActionAnswerDocuments(), tracker)
     assert slots["service_id"] == "reisepass"
     assert "utter_service_summary" in responses(messages)
+
+
+@pytest.mark.parametrize(("focus", "name", "text", "intent"), [
+    # one word of another Leistung's description (sbw-838 0.77, sbw-1664 0.74) does not name it
+    ("schwerbehindertenausweis", "Schwerbehindertenausweis beantragen", "Muss ich dafür vorher zum Arzt?", "ask_documents"),
+    ("einbuergerung", "Einbürgerung beantragen", "Was kostet ein Dolmetscher dafür?", "ask_fees"),
+    # a misspelt name does (0.90)
+    ("reisepass", "Führungszeugnis beantragen", "und was kostet ein fürungszeugnis?", "ask_fees"),
+])
+async def test_a_follow_up_switches_only_for_a_named_leistung(run_action, focus, name, text, intent):
+    action = ActionAnswerDocuments() if intent == "ask_documents" else ActionAnswerFees()
+    messages, _ = await run_action(action, make_tracker(text, intent, slots={"service_id": focus, "place_ags": ULM}))
+    assert _names(messages) == {name}, messages
