@@ -112,6 +112,18 @@ def test_common_words_are_not_mistaken_for_places(places, text):
     assert places.place(text).in_bw is None
 
 
+@pytest.mark.parametrize("text", ["Gilt das Kampfhundegesetz in Baden-Württemberg?", "in Baden Württemberg",
+                                  "Ich komme aus Baden-Wurttemberg"])
+def test_the_land_names_no_gemeinde(places, text):
+    """"Baden" alone is an alias of Baden-Baden; the Land's name is not (it gave the office of Baden-Baden)."""
+    assert places.place(text).in_bw is None
+
+
+def test_a_gemeinde_next_to_the_land_still_resolves(places):
+    assert [g.short_name for g in places.place("Ich wohne in Baden-Württemberg, in Ulm").candidates] == ["Ulm"]
+    assert [g.short_name for g in places.place("Ich wohne in Baden").candidates] == ["Baden-Baden"]
+
+
 def test_common_word_place_counts_after_a_preposition(places):
     assert [g.short_name for g in places.place("Ich ziehe nach Forst").candidates] == ["Forst"]
 

@@ -17,6 +17,24 @@ from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
 #: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
+#: The Land names no Gemeinde: "Brauche ich in Baden-Württemberg eine Erlaubnis?" is not about
+#: Baden-Baden (whose part "Baden" is an alias). Its words are masked before any matching.
+_LAND_FIRST = "baden"
+_LAND_SECOND = frozenset({"wuerttemberg", "wurttemberg", "wuertemberg", "wurtemberg", "wuerttenberg"})
+_MASK = "\u00b7"  # matches no name, keeps the neighbours apart
+
+
+def _land_positions(words: list[str]) -> set[int]:
+    """Positions of the words that name the Land Baden-Württemberg."""
+    return {j for i in range(len(words) - 1)
+            if words[i] == _LAND_FIRST and words[i + 1] in _LAND_SECOND for j in (i, i + 1)}
+
+
+def _masked(words: list[str]) -> list[str]:
+    land = _land_positions(words)
+    return [_MASK if i in land else w for i, w in enumerate(words)] if land else words
+
+
 _FILLER = PLACE_PREPOSITIONS | {
     "ich", "wir", "wohne", "wohnen", "lebe", "leben", "ziehe", "ziehen", "um", "komme", "kommen",
     "bin", "sind", "der", "die", "das", "den", "dem", "mein", "meine", "plz", "postleitzahl",
@@ -135,7 +153,7 @@ class PlaceResolver:
             return PlaceResult(None, text=text)
         if (res := self._by_code(text)) is not None:
             return res
-        words = message_words(text)
+        words = _masked(message_words(text))
         # A message that is little more than a place ("wohne in Forst") may use names that are also
         # common words; ``content`` is what remains without the filler words.
         content = [w for w in words if w not in _FILLER]
@@ -164,9 +182,12 @@ class PlaceResolver:
         The service search ignores them: "Sperrmüll in Schwäbisch Hall" is about Sperrmüll.
         """
         words = message_words(text)
+        land = _land_positions(words)
+        out = {words[i] for i in land}  # the Land is a place word too, but names no Gemeinde
+        words = _masked(words)
         content = [w for w in words if w not in _FILLER]
         standalone = 0 < len(content) <= 3
-        out = {w for w in words if w.isdigit() and len(w) in (5, 8)}
+        out |= {w for w in words if w.isdigit() and len(w) in (5, 8)}
         for table in (self.primary, self.alias):
             for i, n, _ in self._spans(words, table, standalone):
                 out.update(words[i : i + n])
