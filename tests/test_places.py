@@ -112,6 +112,11 @@ def test_common_words_are_not_mistaken_for_places(places, text):
     assert places.place(text).in_bw is None
 
 
+def test_a_portal_after_bei_is_no_place_outside_bw(places):
+    assert places.place("Ich will mich mit dem Ausweis bei ELSTER anmelden").in_bw is None  # not Bad Elster
+    assert places.place("Ich wohne in Bad Elster").land == "Sachsen"
+
+
 @pytest.mark.parametrize("text", ["Gilt das Kampfhundegesetz in Baden-Württemberg?", "in Baden Württemberg",
                                   "Ich komme aus Baden-Wurttemberg"])
 def test_the_land_names_no_gemeinde(places, text):

@@ -35,6 +35,10 @@ def _masked(words: list[str]) -> list[str]:
     return [_MASK if i in land else w for i, w in enumerate(words)] if land else words
 
 
+#: A place outside BW needs one of these before it: "bei" names portals and offices as often as
+#: places ("bei ELSTER anmelden" is not Bad Elster in Sachsen).
+_OUTSIDE_PREPOSITIONS = PLACE_PREPOSITIONS - {"bei"}
+
 _FILLER = PLACE_PREPOSITIONS | {
     "ich", "wir", "wohne", "wohnen", "lebe", "leben", "ziehe", "ziehen", "um", "komme", "kommen",
     "bin", "sind", "der", "die", "das", "den", "dem", "mein", "meine", "plz", "postleitzahl",
@@ -259,7 +263,7 @@ class PlaceResolver:
         content = [w for w in words if w not in _FILLER]
         spans = [
             s for s in self._spans(words, self.foreign, standalone)
-            if content == words[s[0] : s[0] + s[1]] or (s[0] > 0 and words[s[0] - 1] in PLACE_PREPOSITIONS)
+            if content == words[s[0] : s[0] + s[1]] or (s[0] > 0 and words[s[0] - 1] in _OUTSIDE_PREPOSITIONS)
         ]
         if not spans:
             return None
