@@ -27,7 +27,10 @@ def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker
     if topic is None:
         return None
     dispatcher.utter_message(response="utter_adjacent", answer=topic.answer)
-    return [SlotSet("failures", 0.0), SlotSet("pending", None)]
+    events = [SlotSet("failures", 0.0), SlotSet("pending", None)]
+    if topic.offer is not None:  # "Bei der Anmeldung des Hundes helfe ich gern": "und wo melde ich ihn an?"
+        events.append(SlotSet("service_id", topic.offer))
+    return events
 
 
 def answer_first_need(dispatcher: CollectingDispatcher, core: Core, scope: Scope, relations: Relations,

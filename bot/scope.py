@@ -35,6 +35,8 @@ class Topic:
     unless: tuple[str, ...]
     answer: str
     together_with: tuple[str, ...] = ()
+    #: the Leistung the answer offers to help with (``angebot``): it becomes the focus of the conversation
+    offer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ def parse_scope(adjacent: dict, words: dict, questions: dict | None = None) -> S
         if name in seen:
             raise ScopeError(f"{where}: Thema '{name}' steht doppelt")
         seen.add(name)
+        offer = str(item.get("angebot") or "").strip() or None
         topics.append(Topic(name, keywords, _list(item, "ausser", where), answer,
-                            _list(item, "zusammen_mit", where)))
+                            _list(item, "zusammen_mit", where), offer))
     if "questions" in words:
         raise ScopeError(f"dialogue_words: Fragewörter gehören nach data/search/{QUESTION_WORDS_FILE} (eine Stelle "
                          "für Dialog und Suche); bitte 'questions' hier entfernen")

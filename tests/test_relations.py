@@ -94,6 +94,19 @@ def test_broken_scope_file_is_reported(tmp_path):
     assert findings and findings[0].level == ERROR and "Pflicht" in findings[0].text
 
 
+def test_an_offer_that_is_no_leistung_is_reported(tmp_path):
+    root = tmp_path / "p"
+    for name in ("scope", "search"):
+        shutil.copytree(PROJECT_ROOT / "data" / name, root / "data" / name)
+    path = root / "data" / "scope" / "adjacent.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("angebot: hund_anmelden", "angebot: hund_anmelde"),
+                    encoding="utf-8")
+    assert check_scope(root) == []  # without the catalogue's ids only the form is checked
+    findings = check_scope(root, {"hund_anmelden", "elterngeld", "beglaubigung_kopie", "kindergeld"})
+    assert [(f.level, f.file) for f in findings] == [(ERROR, "data/scope/adjacent.yml")]
+    assert "hund_anmelde" in findings[0].text
+
+
 def test_a_question_word_in_two_groups_or_a_missing_file_is_reported(tmp_path):
     root = tmp_path / "p"
     for name in ("scope", "search"):

@@ -82,8 +82,9 @@ def _problems(relations: Relations, known_ids: set[str], servicebw_loaded: bool)
                 or relations.second_needs - set(relations.kinds))
 
 
-def check_scope(root: Path) -> list[Finding]:
-    """Scope data and the question-type words (``data/search/question_words.yml``, shared with the search)."""
+def check_scope(root: Path, known_ids: set[str] | None = None) -> list[Finding]:
+    """Scope data and the question-type words (``data/search/question_words.yml``, shared with the search).
+    ``known_ids``: the Leistungen an adjacent topic may offer (``angebot``)."""
     folder = root / "data" / "scope"
     paths = {"adjacent.yml": folder / "adjacent.yml", "dialogue_words.yml": folder / "dialogue_words.yml",
              "questions": question_words_path(folder)}
@@ -109,7 +110,11 @@ def check_scope(root: Path) -> list[Finding]:
     except QuestionWordsError as exc:
         return [Finding(ERROR, rel(paths["questions"], root), 0, str(exc))]
     try:
-        parse_scope(docs["adjacent.yml"], docs["dialogue_words.yml"], docs["questions"])
+        scope = parse_scope(docs["adjacent.yml"], docs["dialogue_words.yml"], docs["questions"])
     except ScopeError as exc:
         return [Finding(ERROR, "data/scope", 0, str(exc))]
-    return []
+    if known_ids is None:
+        return []
+    return [Finding(ERROR, rel(paths["adjacent.yml"], root), 0,
+                    f"Thema '{t.topic}': angebot '{t.offer}' ist keine Leistung (id aus data/catalogue/services)")
+            for t in scope.topics if t.offer is not None and t.offer not in known_ids]

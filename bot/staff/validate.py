@@ -89,7 +89,7 @@ def collect(root: Path, data: Path | None) -> list[Finding]:
     findings += check_zustaendigkeit(root, data, rule_ids)
     findings += check_console_data(root, catalogue.ids)
     findings += check_relations(root, catalogue.ids | longtail, bool(servicebw))
-    findings += check_scope(root)
+    findings += check_scope(root, catalogue.ids)
     return findings
 
 

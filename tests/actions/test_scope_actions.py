@@ -25,7 +25,9 @@ async def test_adjacent_topic_says_who_helps_instead_never_a_leistung(run_action
     messages, slots = await run_action(action, make_tracker(text, intent, slots={"place_ags": "08421000"}))
     assert responses(messages) == ["utter_adjacent"]
     assert helper in messages[0]["answer"] and "Gemeinde" in messages[0]["answer"]
-    assert "service_id" not in slots
+    # no Leistung is answered; the one the answer offers help with (angebot) becomes the focus
+    offered = {"Elternzeit": "elterngeld", "Hundehaftpflicht": "hund_anmelden", "Arbeitszeugnis": "beglaubigung_kopie"}
+    assert slots.get("service_id") == next((v for k, v in offered.items() if k in text), None)
 
 
 async def test_adjacent_topic_asked_as_a_fee_question_gets_the_scope_answer(run_action):
@@ -127,3 +129,12 @@ async def test_move_keeps_the_order_of_mention_when_the_nlu_tags_only_the_car(ru
     assert slots["service_id"] == "wohnsitz_anmelden"
     assert [b["title"] for b in _more(messages)["buttons"]] == ["Hund anmelden (Hundesteuer)",
                                                                 "Fahrzeug ummelden (Halterwechsel oder Umzug)"]
+
+
+async def test_after_the_adjacent_answer_a_follow_up_is_about_the_offered_leistung(run_action):
+    messages, slots = await run_action(ActionOutOfScope(), make_tracker("Brauche ich für den Hund eine Tierhalterhaftpflicht?",
+                                                                        "out_of_scope"))
+    assert responses(messages) == ["utter_adjacent"] and slots["service_id"] == "hund_anmelden"
+    tracker = make_tracker("und wie viel kostet die Steuer für ihn?", "ask_fees", slots={"service_id": "hund_anmelden"})
+    messages, _ = await run_action(ActionAnswerFees(), tracker)
+    assert {m.get("name") for m in messages if m.get("name")} == {"Hund anmelden (Hundesteuer)"}
