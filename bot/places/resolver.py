@@ -16,7 +16,6 @@ from bot.places.register import Gemeinde, Register
 from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
-#: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
 #: The Land names no Gemeinde: "Brauche ich in Baden-Württemberg eine Erlaubnis?" is not about
 #: Baden-Baden (whose part "Baden" is an alias). Its words are masked before any matching.
 _LAND_FIRST = "baden"
@@ -39,6 +38,7 @@ def _masked(words: list[str]) -> list[str]:
 #: places ("bei ELSTER anmelden" is not Bad Elster in Sachsen).
 _OUTSIDE_PREPOSITIONS = PLACE_PREPOSITIONS - {"bei"}
 
+#: Words that only introduce a place; "wohne in Fellbach" and "Fellbach" resolve alike.
 _FILLER = PLACE_PREPOSITIONS | {
     "ich", "wir", "wohne", "wohnen", "lebe", "leben", "ziehe", "ziehen", "um", "komme", "kommen",
     "bin", "sind", "der", "die", "das", "den", "dem", "mein", "meine", "plz", "postleitzahl",
