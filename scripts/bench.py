@@ -134,10 +134,10 @@ def tenants_file(port: int, directory: Path) -> Path:
 #: ``embedded-unpatched``: ``embedded`` with Rasa as shipped (``BOT_RASA_PATCHES=off``), the "before"
 #: of bot/launcher/rasa_patches.py and bot/launcher/tracker_cache.py in the same run;
 #: ``embedded-nocache``: ``embedded`` with Rasa's own SQL tracker store (``BOT_TRACKER_CACHE=off``),
-#: the "before" of the tracker cache alone; ``embedded-notrim``: ``embedded`` without giving freed heap
-#: pages back (``BOT_MALLOC_TRIM_SECONDS=off``, bot/launcher/memory.py), the "before" of the trim alone.
+#: the "before" of the tracker cache alone; ``embedded-trim``: ``embedded`` giving freed heap pages back
+#: every 2 s (``BOT_MALLOC_TRIM_SECONDS=2``, bot/launcher/memory.py, off by default).
 CONFIGS = {"embedded": ("dev", 1, 1), "embedded-unpatched": ("dev", 1, 1), "embedded-nocache": ("dev", 1, 1),
-           "embedded-notrim": ("dev", 1, 1), "embedded-2": ("dev", 2, 1),
+           "embedded-trim": ("dev", 1, 1), "embedded-2": ("dev", 2, 1),
            "production": ("production", 2, 2)}
 DEFAULT_CONFIGS = "stock,embedded-unpatched,embedded,embedded-2,production"
 
@@ -156,8 +156,8 @@ class OurStack:
             rasa_env.update({"BOT_RASA_PATCHES": "off", "BOT_MALLOC_TRIM_SECONDS": "off"})
         if name.endswith("-nocache"):
             rasa_env["BOT_TRACKER_CACHE"] = "off"
-        if name.endswith("-notrim"):
-            rasa_env["BOT_MALLOC_TRIM_SECONDS"] = "off"
+        if name.endswith("-trim"):
+            rasa_env["BOT_MALLOC_TRIM_SECONDS"] = "2"
         redis_url = None
         if profile == "production":
             from bot.staff.trackers import production_env

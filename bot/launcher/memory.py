@@ -6,10 +6,13 @@ about 150 MB larger than what it uses (measured: 1,543 MB after ``Agent.load`` a
 1,388 MB, the same parses and answers). ``MALLOC_TRIM_THRESHOLD_`` and friends only release the top
 of the heap and gave back 30 MB; ``malloc_trim(0)`` releases free pages anywhere in it.
 
-A daemon thread calls it every ``BOT_MALLOC_TRIM_SECONDS`` (default 2; ``0`` or ``off`` turns it
-off). One call takes 4-5 ms in a loaded Rasa process (0.25 % of one core). Under ``make bench`` load
-the Rasa process peaked at 1,576 MB without it, 1,496 MB trimming every 10 s and 1,428 MB every 1 s.
-Where the C library has no ``malloc_trim`` (musl, macOS) nothing is started.
+With ``BOT_MALLOC_TRIM_SECONDS`` set to a positive number, a daemon thread calls it at that interval.
+It is **off by default**, because the pages given back must be faulted in again: in two side-by-side
+``scripts/bench.py --configs embedded,embedded-trim`` runs (both orders), trimming every 2 s lowered the
+Rasa process's peak RSS from 1,559-1,561 MB to 1,427-1,429 MB but cost 20-28 % of the throughput
+(1 concurrent: 30.5-36.0 -> 25.9-26.0 msg/s, p50 27-32 -> 39 ms; 10 concurrent: 36.3-43.6 -> 30.8-33.4).
+An operator short of memory may take that trade; ``make run`` does not. One call takes 4-5 ms. Where the
+C library has no ``malloc_trim`` (musl, macOS) nothing is started.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ import threading
 from collections.abc import Callable
 
 ENV = "BOT_MALLOC_TRIM_SECONDS"
-DEFAULT_SECONDS = 2.0
+DEFAULT_SECONDS = 0.0  # off: see the module docstring
 
 
 def interval(environ: dict[str, str] | None = None) -> float:
-    """Seconds between two trims from ``$BOT_MALLOC_TRIM_SECONDS``; 0 means off."""
+    """Seconds between two trims from ``$BOT_MALLOC_TRIM_SECONDS``; 0 (the default) means off."""
     raw = (os.environ if environ is None else environ).get(ENV, "").strip().lower()
     if not raw:
         return DEFAULT_SECONDS

@@ -25,8 +25,10 @@ def test_interval_reads_the_environment_and_falls_back_to_the_default() -> None:
     assert memory.interval({memory.ENV: "nan"}) == memory.DEFAULT_SECONDS
 
 
-def test_turned_off_starts_no_thread() -> None:
+def test_turned_off_starts_no_thread(monkeypatch) -> None:
     assert memory.start_trimming(0) is None
+    monkeypatch.delenv(memory.ENV, raising=False)
+    assert memory.start_trimming() is None  # off by default: trimming costs throughput (see the module)
 
 
 def test_the_thread_trims_at_its_interval(monkeypatch) -> None:
