@@ -5,14 +5,7 @@ from __future__ import annotations
 import threading
 
 from bot.launcher import memory
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+from tests.hostile.hostile_helpers import rss_mb
 
 
 def test_interval_reads_the_environment_and_falls_back_to_the_default() -> None:
@@ -55,8 +48,8 @@ def test_freed_heap_pages_go_back_to_the_system() -> None:
     blocks = [bytes(4096) for _ in range(40_000)]  # 160 MB of heap blocks below the mmap threshold
     keep = blocks[-1]  # the last block pins the top of the heap: only malloc_trim can give the rest back
     del blocks
-    before = _rss_mb()
+    before = rss_mb()
     trim()
-    after = _rss_mb()
+    after = rss_mb()
     assert before - after > 80, (before, after)
     assert len(keep) == 4096
