@@ -18,7 +18,7 @@ from bot.config import catalogue_dir
 from bot.keywords import contains, normalise_keywords
 from bot.question_words import FILE as QUESTION_WORDS_FILE
 from bot.question_words import QUESTION_TYPES, QuestionWordsError, parse_question_words
-from bot.text import tokens, tokens_with_compounds
+from bot.text import land_positions, tokens, tokens_with_compounds
 
 #: Longest message that is analysed word by word (longer texts are cut; the work stays bounded).
 MAX_WORDS = 80
@@ -37,6 +37,9 @@ class Topic:
     together_with: tuple[str, ...] = ()
     #: the Leistung the answer offers to help with (``angebot``): it becomes the focus of the conversation
     offer: str | None = None
+    #: the topic is the body that handles the offer (``folgefragen_zum_angebot``): with the offer in focus, a
+    #: follow-up question ("Welche Nachweise will die Familienkasse sehen?") is about the offer
+    follow_ups_to_offer: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,13 @@ class Scope:
         return [kind for kind in QUESTION_TYPES if _positions(words, self.questions.get(kind, ()))]
 
     def residual(self, text: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
-        """The words that could name a Leistung: without question-type, filler and ``drop`` words.
-        A hyphenated compound stays whole ("reise-pass"): the search reads it as the catalogue's word."""
+        """The words that could name a Leistung: without question-type, filler and ``drop`` words and
+        without the name of the Land. A hyphenated compound stays whole ("reise-pass"): the search reads
+        it as the catalogue's word."""
         words = tokens_with_compounds(text)[:MAX_WORDS]
-        question = _positions(words, self.question_words)
+        skip = _positions(words, self.question_words) | land_positions(words)
         return " ".join(w for i, w in enumerate(words)
-                        if i not in question and w not in self.fillers and w not in drop)
+                        if i not in skip and w not in self.fillers and w not in drop)
 
     def need_words(self, text: str) -> str:
         """Like :meth:`residual`, also without the words of a bare place statement ("ich wohne in …")."""
@@ -132,8 +136,13 @@ def parse_scope(adjacent: dict, words: dict, questions: dict | None = None) -> S
             raise ScopeError(f"{where}: Thema '{name}' steht doppelt")
         seen.add(name)
         offer = str(item.get("angebot") or "").strip() or None
+        follow_ups = item.get("folgefragen_zum_angebot", False)
+        if not isinstance(follow_ups, bool):
+            raise ScopeError(f"{where}: 'folgefragen_zum_angebot' muss true oder false sein")
+        if follow_ups and offer is None:
+            raise ScopeError(f"{where}: 'folgefragen_zum_angebot' braucht ein 'angebot'")
         topics.append(Topic(name, keywords, _list(item, "ausser", where), answer,
-                            _list(item, "zusammen_mit", where), offer))
+                            _list(item, "zusammen_mit", where), offer, follow_ups))
     if "questions" in words:
         raise ScopeError(f"dialogue_words: Fragewörter gehören nach data/search/{QUESTION_WORDS_FILE} (eine Stelle "
                          "für Dialog und Suche); bitte 'questions' hier entfernen")

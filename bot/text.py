@@ -56,6 +56,25 @@ def tokens(text: str) -> list[str]:
     return folded.split() if folded else []
 
 
+#: The Land names no Gemeinde and no Leistung: "Brauche ich in Baden-Württemberg eine Erlaubnis?" is
+#: neither about Baden-Baden (whose part "Baden" is an alias) nor about a Leistung whose text says
+#: "in Baden-Württemberg". Folded spellings, typos included.
+LAND_FIRST = "baden"
+LAND_SECOND = frozenset({"wuerttemberg", "wurttemberg", "wuertemberg", "wurtemberg", "wuerttenberg"})
+
+
+def land_positions(words: list[str]) -> set[int]:
+    """Positions of the folded ``words`` that name the Land Baden-Württemberg: the pair "baden
+    wuerttemberg" or the compound "baden-wuerttemberg" of :func:`tokens_with_compounds`."""
+    out = {j for i in range(len(words) - 1)
+           if words[i] == LAND_FIRST and words[i + 1] in LAND_SECOND for j in (i, i + 1)}
+    for i, word in enumerate(words):
+        first, _, second = word.partition("-")
+        if first == LAND_FIRST and second in LAND_SECOND:
+            out.add(i)
+    return out
+
+
 def tokens_with_compounds(text: str) -> list[str]:
     """:func:`tokens`, but a hyphenated compound stays one token ("Reise-Pass" -> "reise-pass"), so
     that text rebuilt from the tokens still shows the service search the compound."""

@@ -53,6 +53,15 @@ def test_question_words_leave_nothing_to_search():
     assert scope.residual("Wo stellt er den BAföG Antrag?") == "bafoeg"
 
 
+def test_the_land_names_no_leistung():
+    """A Leistung whose text says "in Baden-Württemberg" (the Fischereischein) must not be a second need of
+    every question that names the Land."""
+    scope = get_scope()
+    assert scope.need_words("Gilt in Baden-Württemberg eine Leinenpflicht?") == "gilt leinenpflicht"
+    assert scope.need_words("gilt das in baden württemberg auch") == "gilt"
+    assert scope.need_words("Ich wohne in Baden-Baden") == "baden-baden"  # a Gemeinde, not the Land
+
+
 def test_malformed_scope_data_is_a_german_error():
     with pytest.raises(ScopeError, match="Pflicht"):
         parse_scope({"topics": [{"topic": "x"}]}, {})
@@ -60,6 +69,11 @@ def test_malformed_scope_data_is_a_german_error():
         parse_scope({}, {}, {"question_words": {"wetter": ["regen"]}})
     with pytest.raises(ScopeError, match="in 'fees' und in 'documents'"):
         parse_scope({}, {}, {"question_words": {"fees": ["kosten"], "documents": ["Kosten"]}})
+    topic = {"topic": "kasse", "keywords": ["kasse"], "answer": "Die Kasse hilft."}
+    with pytest.raises(ScopeError, match="braucht ein 'angebot'"):
+        parse_scope({"topics": [{**topic, "folgefragen_zum_angebot": True}]}, {})
+    with pytest.raises(ScopeError, match="true oder false"):
+        parse_scope({"topics": [{**topic, "angebot": "kindergeld", "folgefragen_zum_angebot": "ja"}]}, {})
     with pytest.raises(ScopeError, match="question_words.yml"):  # one owner: not again in the dialogue file
         parse_scope({}, {"questions": {"fees": ["kosten"]}}, {"question_words": {"fees": ["kosten"]}})
 

@@ -13,24 +13,15 @@ import yaml
 
 from bot.places.cyrillic import has_cyrillic, latin_variants, place_candidates, stems
 from bot.places.register import Gemeinde, Register
-from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words
+from bot.text import FuzzyIndex, bounded, fold, is_common_word, land_positions, message_words
 
 PLACE_PREPOSITIONS = {"in", "nach", "aus", "bei", "von", "im", "ort", "gemeinde", "stadt", "wohnort"}
-#: The Land names no Gemeinde: "Brauche ich in Baden-Württemberg eine Erlaubnis?" is not about
-#: Baden-Baden (whose part "Baden" is an alias). Its words are masked before any matching.
-_LAND_FIRST = "baden"
-_LAND_SECOND = frozenset({"wuerttemberg", "wurttemberg", "wuertemberg", "wurtemberg", "wuerttenberg"})
 _MASK = "\u00b7"  # matches no name, keeps the neighbours apart
 
 
-def _land_positions(words: list[str]) -> set[int]:
-    """Positions of the words that name the Land Baden-Württemberg."""
-    return {j for i in range(len(words) - 1)
-            if words[i] == _LAND_FIRST and words[i + 1] in _LAND_SECOND for j in (i, i + 1)}
-
-
 def _masked(words: list[str]) -> list[str]:
-    land = _land_positions(words)
+    """The Land's words (:func:`bot.text.land_positions`) masked before any matching."""
+    land = land_positions(words)
     return [_MASK if i in land else w for i, w in enumerate(words)] if land else words
 
 
@@ -186,7 +177,7 @@ class PlaceResolver:
         The service search ignores them: "Sperrmüll in Schwäbisch Hall" is about Sperrmüll.
         """
         words = message_words(text)
-        land = _land_positions(words)
+        land = land_positions(words)
         out = {words[i] for i in land}  # the Land is a place word too, but names no Gemeinde
         words = _masked(words)
         content = [w for w in words if w not in _FILLER]
