@@ -26,6 +26,9 @@ def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker
     topic = scope.adjacent(text)
     if topic is None:
         return None
+    if (topic.follow_ups_to_offer and topic.offer == tracker.get_slot("service_id")
+            and scope.question_type(text) is not None):
+        return None  # "Welche Nachweise will die Familienkasse sehen?" with the Kindergeld in focus
     dispatcher.utter_message(response="utter_adjacent", answer=topic.answer)
     events = [SlotSet("failures", 0.0), SlotSet("pending", None)]
     if topic.offer is not None:  # "Bei der Anmeldung des Hundes helfe ich gern": "und wo melde ich ihn an?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.services import ActionAnswerFees, ActionAnswerService
+from actions.services import ActionAnswerDocuments, ActionAnswerFees, ActionAnswerService
 from actions.support import ActionBotChallenge, ActionFallback, ActionHandoff, ActionOutOfScope
 from tests.actions.conftest import make_tracker, responses
 
@@ -34,6 +34,19 @@ async def test_adjacent_topic_asked_as_a_fee_question_gets_the_scope_answer(run_
     tracker = make_tracker("Was kostet eine Hundehaftpflicht?", "ask_fees", slots={"service_id": "hund_anmelden"})
     messages, slots = await run_action(ActionAnswerFees(), tracker)
     assert responses(messages) == ["utter_adjacent"] and "Versicherung" in messages[0]["answer"]
+
+
+async def test_question_about_the_body_that_handles_the_leistung_in_focus_is_about_the_leistung(run_action):
+    """Kindergeld in focus: the Familienkasse is where it is handled, so the question is about the Kindergeld."""
+    tracker = make_tracker("Was für Belege möchte die Familienkasse von mir?", "ask_documents",
+                           slots={"service_id": "kindergeld", "place_ags": "08421000"})
+    messages, slots = await run_action(ActionAnswerDocuments(), tracker)
+    assert responses(messages) == ["utter_service_documents_for"] and messages[0]["name"] == "Kindergeld beantragen"
+    # without the Kindergeld in focus, the same words get the honest scope answer
+    tracker = make_tracker("Was für Belege möchte die Familienkasse von mir?", "ask_documents",
+                           slots={"service_id": "reisepass", "place_ags": "08421000"})
+    messages, _ = await run_action(ActionAnswerDocuments(), tracker)
+    assert responses(messages) == ["utter_adjacent"] and "Familienkasse" in messages[0]["answer"]
 
 
 @pytest.mark.parametrize(("text", "words"), [
