@@ -27,6 +27,10 @@ MAX_NEEDS = 3
 FIRST_MATCH = 0.6
 #: A later clause must match at least this well to count as a need of its own.
 PART_MATCH = 0.85
+#: A later clause whose words are at least this much the first need's own words (names, synonyms) is
+#: about the first need: "Brauche ich eine Erlaubnis?" after the Kampfhund, whose name is "Erlaubnis zur
+#: Haltung eines Kampfhundes", although "Erlaubnis" alone finds the Fischereischein ("Angeln Erlaubnis").
+FIRST_OWN_WORDS = 0.7
 _SPLIT = re.compile(r"[,;:.!?]+|\s+(?:und|sowie|außerdem|ausserdem|zudem|plus|und dann|danach)\s+", re.IGNORECASE)
 
 
@@ -114,7 +118,8 @@ def _collect(core: Core, relations: Relations, parts: list[str], clean: Callable
         if second is not None and (related := core.catalogue.get(second.target)) is not None:
             service, score, by_relation = related, 1.0, True
         elif (hits and hits[0].score >= PART_MATCH and own_need(part)
-              and not relations.variant_of(head, hits[0].service.id)):
+              and not relations.variant_of(head, hits[0].service.id)
+              and core.covered(needs[0].service, query) < FIRST_OWN_WORDS):
             service, score = hits[0].service, hits[0].score
         if service is not None and all(n.service.id != service.id for n in needs):
             needs.append(Need(service, part, score, by_relation))
