@@ -11,10 +11,11 @@ from actions.context import message_text
 from actions.flows import answer_service
 from bot.catalogue import Service
 from bot.core import Core
-from bot.needs import find_needs
+from bot.needs import PART_MATCH, find_needs
 from bot.places import PlaceResult
 from bot.relations import Relations
 from bot.scope import Scope
+from bot.search import Hit
 
 
 def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker) -> list[dict] | None:
@@ -38,15 +39,21 @@ def scope_reply(dispatcher: CollectingDispatcher, scope: Scope, tracker: Tracker
 
 def answer_first_need(dispatcher: CollectingDispatcher, core: Core, scope: Scope, relations: Relations,
                       tracker: Tracker, place: PlaceResult | None, first: Service | None = None,
-                      first_searched: bool = False) -> list[dict] | None:
+                      first_searched: bool = False, candidates: list[Hit] | None = None) -> list[dict] | None:
     """Several needs in one message: answer the first, offer the others as buttons. None if only one.
 
     ``first``: the Leistung the whole message names (else the first clause that names one);
-    ``first_searched``: found by the search, not named by the NLU (:func:`bot.needs.find_needs`)."""
+    ``first_searched``: found by the search, not named by the NLU (:func:`bot.needs.find_needs`).
+    ``candidates``: the close matches of a message that is ambiguous as a whole; one clause that clearly
+    names one of them settles it ("Ich möchte als Tagesmutter arbeiten … Brauche ich dafür eine
+    Erlaubnis?": the first clause names the Pflegeerlaubnis, the whole message also fits the Kindertagespflege)."""
     text = message_text(tracker)
     if not text or text.startswith("/"):
         return None
     needs = find_needs(core, relations, text, scope.need_words, first, scope.names_own_need, first_searched)
+    if (len(needs) == 1 and candidates and needs[0].score >= PART_MATCH
+            and any(h.service.id == needs[0].service.id for h in candidates)):
+        return answer_service(dispatcher, core, tracker, needs[0].service, place)
     if len(needs) < 2:
         return None
     events = answer_service(dispatcher, core, tracker, needs[0].service, place)

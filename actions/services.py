@@ -100,7 +100,7 @@ class ActionAnswerService(SafeAction):
         place = place_from_message(c, tracker)
         if focus.how in ("search", "entity", "ambiguous", "none") and (
                 events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus),
-                                     first_searched=focus.how == "search")) is not None:
+                                            first_searched=focus.how == "search", candidates=focus.hits)) is not None:
             return events
         if focus.how == "ambiguous":
             dispatcher.utter_message(

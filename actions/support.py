@@ -47,7 +47,7 @@ async def rescue(dispatcher, tracker, domain) -> list[dict] | None:
         return await another_place(dispatcher, c, tracker, domain)
     place = place_from_message(c, tracker)
     if (events := answer_first_need(dispatcher, c, scope, relations, tracker, place, first_of(focus),
-                                     first_searched=focus.how == "search")) is not None:
+                                     first_searched=focus.how == "search", candidates=focus.hits)) is not None:
         return events
     if focus.service is not None and (focus.how != "search" or focus.score >= GOOD_MATCH + SWITCH_MARGIN):
         return answer_service(dispatcher, c, tracker, focus.service, place)

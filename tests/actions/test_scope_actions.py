@@ -129,6 +129,17 @@ async def test_move_with_dog_and_car_answers_the_anmeldung_and_offers_dog_and_ca
     assert payloads == ['/search_service{"service": "hund_anmelden"}', '/search_service{"service": "kfz_ummeldung"}']
 
 
+@pytest.mark.parametrize(("text", "service"), [
+    # the whole message fits two Leistungen equally; the first clause names one of them clearly
+    ("Meine Partnerin und ich wollen uns trauen lassen. Was ist alles zu erledigen?", "eheschliessung_anmelden"),
+])
+async def test_a_clause_that_names_one_of_the_close_matches_settles_it(run_action, text, service):
+    messages, slots = await run_action(ActionAnswerService(), make_tracker(text, "search_service",
+                                                                          slots={"place_ags": "08421000"}))
+    assert "utter_did_you_mean" not in responses(messages) and "utter_more_needs" not in responses(messages)
+    assert slots["service_id"] == service
+
+
 async def test_one_need_with_a_place_is_not_split_into_two(run_action):
     tracker = make_tracker("Ich brauche einen neuen Personalausweis, ich wohne in Fellbach", "search_service")
     messages, _ = await run_action(ActionAnswerService(), tracker)
