@@ -36,7 +36,7 @@ from bot.search_words import (
     load_search_words,
     name_variants,
     participle_bases,
-    particle,
+    same_particle,
     stem,
 )
 from bot.text import FuzzyIndex, bounded, fold, is_common_word, message_words, tokens, zipf_de, zipf_everyday
@@ -243,7 +243,7 @@ class ServiceSearch:
             out[q] = 1.0
         if typos and len(q) >= 5:
             for v, dist in self._fuzzy.lookup(q).items():
-                if dist and particle(v) == particle(q):
+                if dist and same_particle(v, q):
                     out[v] = max(out.get(v, 0.0), 0.9 - 0.1 * (dist - 1))
         if len(q) >= 4:
             # q is a compound containing a phrase word as head or tail: "hundesteuer" ⊃ "hund".
@@ -379,7 +379,7 @@ class ServiceSearch:
                 return True
             if q in exact_only or len(q) < 5:
                 return False
-            return any(v in own and particle(v) == particle(q) for v in self._fuzzy.lookup(q))
+            return any(v in own and same_particle(v, q) for v in self._fuzzy.lookup(q))
 
         total = sum(weights.values())
         return sum(w for q, w in weights.items() if is_own(q)) / total if total else 0.0

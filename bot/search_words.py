@@ -66,12 +66,18 @@ def participle_bases(word: str) -> list[str]:
     return []
 
 
-def particle(word: str) -> str:
-    """The separable-verb particle a word starts with ("abmeld" -> "ab"), or ""."""
-    for p in ("aus", "ein", "an", "ab", "um"):
-        if word.startswith(p) and len(word) > len(p) + 3:
-            return p
-    return ""
+#: The particles a typo may not change (longest first: "aus" before "a…").
+_TYPO_PARTICLES = ("aus", "ein", "an", "ab", "um")
+
+
+def same_particle(a: str, b: str) -> bool:
+    """Whether a typo may turn ``a`` into ``b``: never across separable-verb particles ("abmelden" is not
+    "anmelden"). Compared by the start alone, so a short misspelling keeps its particle ("anmelen", stem
+    "anmel", is "anmelden")."""
+    def start(word: str) -> str:
+        return next((p for p in _TYPO_PARTICLES if word.startswith(p)), "")
+
+    return start(a) == start(b)
 
 
 def name_variants(name: str) -> list[str]:

@@ -20,6 +20,8 @@ def top(core, text: str) -> str | None:
         ("ich möchte meinen Hund abmelden", "hund_abmelden"),
         ("melde meinen Hund ab", "hund_abmelden"),
         ("Fürerschein beantragen", "fuehrerschein"),  # typo
+        ("hund anmelen", "hund_anmelden"),  # a short typo keeps its particle ("anmel" is "anmeld")
+        ("hund abmelen", "hund_abmelden"),  # … and never takes another one
         ("beantragen Reisepass", "reisepass"),  # word order
         ("Sperrmüll", "sperrmuell"),
         ("Gaststättenerlaubnis", "gaststaettenerlaubnis"),
