@@ -25,6 +25,7 @@ def test_keyword_matches_inflections_and_compound_tails_only(word, keyword, expe
     ("Hundehaftpflicht Pflicht in BW?", "hundehaftpflicht"),
     ("Wer ist der Bürgermeister?", "buergermeister"),
     ("Was kostet ein Flug nach Mallorca?", "reisen"),
+    ("Mein Vertrag läuft aus, muss ich mich jetzt schon arbeitssuchend melden?", "arbeitslosigkeit"),
 ])
 def test_adjacent_topics_are_recognised(text, topic):
     found = get_scope().adjacent(text)
@@ -34,6 +35,7 @@ def test_adjacent_topics_are_recognised(text, topic):
 @pytest.mark.parametrize("text", [
     "Elterngeld beantragen", "Kündigung in der Elternzeit", "Reisepass für den Flug nach New York",
     "Briefwahl beantragen", "wie kann ich den Bürgermeister erreichen", "mein Perso-Chip ist kaputt",
+    "Das Arbeitslosengeld reicht nicht zum Leben, kann ich mit Bürgergeld aufstocken?",
 ])
 def test_leistungen_next_to_adjacent_words_are_no_adjacent_topic(text):
     assert get_scope().adjacent(text) is None
