@@ -62,6 +62,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._out: dict[str, _Entry] = {}  # handed out by retrieve, not saved back yet
         self.hits = 0
         self.misses = 0
+        # Core statements, built once: the ORM's unit of work and per-call statement building were a
+        # third of the time of a save (py-spy under load); the rows are the same.
+        table = self.SQLEvent.__table__
+        self._insert = table.insert()
+        self._max_id = sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sa.bindparam("sender"))
 
     # --- reading -------------------------------------------------------------------------------
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -79,8 +84,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return await super().retrieve(sender_id)
 
     def _last_id(self, session: Any, sender_id: str) -> int | None:
-        query = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id)
-        return query.scalar()
+        return session.execute(self._max_id, {"sender": sender_id}).scalar()
 
     # --- writing -------------------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -94,24 +98,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             else:
                 new = list(self._additional_events(session, tracker))
             rows = [self._row(sender_id, event) for event in new]
-            session.add_all(rows)
-            session.flush()  # assigns the ids (reading them after the commit would query again)
             if rows:
-                last_id = rows[-1].id
-            elif ours:
-                last_id = out.last_id
-            else:
-                last_id = self._last_id(session, sender_id)
+                session.execute(self._insert, rows)
+            last_id = out.last_id if ours and not rows else self._last_id(session, sender_id)
             session.commit()
         self._remember(tracker, last_id)
 
-    def _row(self, sender_id: str, event: Any) -> Any:
+    def _row(self, sender_id: str, event: Any) -> dict[str, Any]:
         """The same row Rasa's ``SQLTrackerStore.save`` writes for the event."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"), data=json.dumps(data))
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}
 
     def _remember(self, tracker: DialogueStateTracker, last_id: int | None) -> None:
         if self.cache_size == 0 or last_id is None:
