@@ -102,8 +102,14 @@ def resolve_focus(core: Core, scope: Scope, relations: Relations, tracker: Track
     variant = relations.related(focus.id, kinds) if focus is not None and kinds else None
 
     def variant_word(typed: str) -> bool:
-        """The entity is only the variant's word ("verloren" read as the Fundbüro after the Reisepass)."""
-        return variant is not None and set(fold_any_script(typed).split()) <= variant.words
+        """The entity is only the variant's word ("verloren" read as the Fundbüro after the Reisepass), or
+        only the word of the variant the focus itself is ("Ehrenamtliche" while the erweitertes
+        Führungszeugnis is in focus)."""
+        words = set(fold_any_script(typed).split())
+        if variant is not None and words <= variant.words:
+            return True
+        return focus is not None and any(words <= matched and relations.leads_to(focus.id, kind)
+                                         for kind, matched in kinds.items())
 
     if other := [s for typed, s in mapped
                  if not (focus is not None and s.id != focus.id and (own(typed) or variant_word(typed)))]:

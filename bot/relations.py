@@ -145,6 +145,11 @@ class Relations:
                  and not any(word in n for word in v for n in names)}
         return self.related(source, kinds) if kinds else None
 
+    def leads_to(self, target: str, kind: str) -> bool:
+        """Whether some Leistung's variant of ``kind`` is ``target`` (the erweitertes Führungszeugnis is the
+        variant "erweitert" of the Führungszeugnis)."""
+        return any(r.target == target and r.kind == kind for rs in self._by_source.values() for r in rs)
+
     def variant_of(self, a: str, b: str) -> bool:
         """Whether a variant relation (not a second need) joins the two Leistungen, in either direction."""
         return frozenset((a, b)) in self._pairs

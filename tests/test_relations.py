@@ -30,6 +30,7 @@ def core():
     ("vorlaeufiger_personalausweis", "und der normale?", "personalausweis"),
     ("sterbefall_anzeigen", "er hatte Jagdwaffen", "sbw-1087"),
     ("wohnsitz_anmelden", "und ein Auto", "kfz_ummeldung"),
+    ("fuehrungszeugnis", "für meine ehrenamtliche Arbeit im Verein", "fuehrungszeugnis_erweitert"),
 ])
 def test_variant_words_lead_to_the_related_leistung(source, text, target):
     variant = get_relations().variant(source, text)
@@ -43,6 +44,12 @@ def test_variant_words_lead_to_the_related_leistung(source, text, target):
 ])
 def test_other_words_are_no_variant(source, text):
     assert get_relations().variant(source, text) is None
+
+
+def test_a_leistung_knows_the_kind_of_variant_it_is():
+    relations = get_relations()
+    assert relations.leads_to("fuehrungszeugnis_erweitert", "erweitert")
+    assert not relations.leads_to("fuehrungszeugnis", "erweitert")
 
 
 def test_every_relation_of_the_real_catalogue_is_valid(core):

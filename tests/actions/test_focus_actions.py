@@ -103,6 +103,18 @@ async def test_variant_of_the_focus_moves_to_the_related_leistung(run_action, fo
     assert responses(messages)[0] == "utter_service_summary"
 
 
+async def test_the_word_of_the_variant_in_focus_names_no_other_leistung(run_action):
+    """The NLU maps "Ehrenamtliche" to an Ehrenamt Leistung; with the erweitertes Führungszeugnis in focus (the
+    variant for volunteers) the question is about it."""
+    text = "Müssen Ehrenamtliche dafür auch eine Gebühr zahlen?"
+    start = text.index("Ehrenamtliche")
+    entity = {"entity": "service", "value": "sbw-6006879", "start": start, "end": start + len("Ehrenamtliche")}
+    tracker = make_tracker(text, "ask_fees", [entity], slots={"service_id": "fuehrungszeugnis_erweitert", "place_ags": ULM})
+    messages, _ = await run_action(ActionAnswerFees(), tracker)
+    assert responses(messages) == ["utter_service_fees"]
+    assert messages[0]["name"] == "Erweitertes Führungszeugnis beantragen"
+
+
 async def test_variant_out_of_the_nlu_fallback_is_answered_too(run_action):
     tracker = make_tracker("was vorläufiges?", "nlu_fallback", slots={"service_id": "personalausweis"}, confidence=0.2)
     _, slots = await run_action(ActionFallback(), tracker)
