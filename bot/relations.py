@@ -55,6 +55,7 @@ class Relations:
         self.second_needs = second_needs
         self._by_source: dict[str, list[Relation]] = {}
         self._pairs: set[frozenset[str]] = set()
+        self._targets: set[tuple[str, str]] = {(r.target, r.kind) for r in relations}
         for r in relations:
             self._by_source.setdefault(r.source, []).append(r)
             if r.kind not in second_needs:
@@ -148,7 +149,7 @@ class Relations:
     def leads_to(self, target: str, kind: str) -> bool:
         """Whether some Leistung's variant of ``kind`` is ``target`` (the erweitertes Führungszeugnis is the
         variant "erweitert" of the Führungszeugnis)."""
-        return any(r.target == target and r.kind == kind for rs in self._by_source.values() for r in rs)
+        return (target, kind) in self._targets
 
     def variant_of(self, a: str, b: str) -> bool:
         """Whether a variant relation (not a second need) joins the two Leistungen, in either direction."""
