@@ -114,7 +114,7 @@ def tracker(live: dict[str, Any], sender: str) -> dict[str, Any]:
 
 
 def publish(live: dict[str, Any], *args: str) -> int:
-    return main(["publish", "--rasa-url", live["url"], "--jwt-secret", live["secret"],
+    return main(["publish", "--rasa-url", live["url"], f"--jwt-secret={live['secret']}",  # may start with "-"
                  "--staging-dir", str(live["work"] / "staging"), "--models-dir", str(live["work"] / "models"), *args])
 
 
